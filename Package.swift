@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+// driftwatch: streaming drift and anomaly detection for machine-learning models in production.
+//
+// Dependencies point one way (docs/architecture in README): DriftStatistics and DriftProtocol import
+// nothing that does I/O; ZeroMQ wraps libzmq; the executable ties them together. Heavy server
+// dependencies are added only to the targets that need them.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+    name: "driftwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "driftwatch", targets: ["driftwatch"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "DriftProtocol", targets: ["DriftProtocol"]),
+        .library(name: "DriftStatistics", targets: ["DriftStatistics"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(
+            name: "ZeroMQ",
+            dependencies: ["CZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftProtocol",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftStatistics",
+            dependencies: [
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "driftwatch",
+            dependencies: [
+                "ZeroMQ",
+                "DriftProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ZeroMQTests",
+            dependencies: ["ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftProtocolTests",
+            dependencies: ["DriftProtocol"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftStatisticsTests",
+            dependencies: ["DriftStatistics"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["ZeroMQ", "DriftProtocol"],
+            resources: [.copy("Python")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
