@@ -15,5 +15,7 @@ static inline int czmq_eintr(void) { return EINTR; }
 static inline int czmq_eterm(void) { return ETERM; }
 static inline int czmq_efsm(void) { return EFSM; }
 static inline int czmq_ehostunreach(void) { return EHOSTUNREACH; }
+static inline int czmq_enotsock(void) { return ENOTSOCK; }
+static inline int czmq_einval(void) { return EINVAL; }
 
 #endif

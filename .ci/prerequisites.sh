@@ -1,0 +1,21 @@
+# Installs what driftwatch's build, tests and demo need on a Debian machine with the Swift toolchain.
+# Sourced by .ci/test and .ci/demo; each step is skipped when its tool is already present.
+
+install_prerequisites() {
+    export PATH="/opt/swift/usr/bin:$PATH"
+    local packages=()
+    pkg-config --exists libzmq 2>/dev/null || packages+=(libzmq3-dev)
+    command -v pkg-config >/dev/null || packages+=(pkg-config)
+    if ((${#packages[@]})); then
+        echo "==> apt-get install ${packages[*]}"
+        local sudo=""
+        [[ $(id -u) -eq 0 ]] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+    fi
+    # pyzmq drives the interoperability tests (a producer and a subscriber we did not write).
+    if ! python3 -c "import zmq" 2>/dev/null; then
+        echo "==> pip install pyzmq"
+        python3 -m pip install --quiet --disable-pip-version-check "pyzmq==27.3.0"
+    fi
+}

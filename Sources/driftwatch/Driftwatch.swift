@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `driftwatch` command: one executable, one subcommand per part a user runs.
+@main
+struct Driftwatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "driftwatch",
+        abstract: "Streaming drift and anomaly detection for machine-learning models in production.",
+        discussion: """
+            An agent beside each model publishes prediction, feature, label and latency events over ZeroMQ to a \
+            collector, which detects drift statistically and publishes alerts and retraining triggers.
+            See README.md and docs/ for the topology and the wire protocol.
+            """,
+        version: DriftwatchVersion.description,
+        subcommands: [KeygenCommand.self]
+    )
+}

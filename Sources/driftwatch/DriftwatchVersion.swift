@@ -1,0 +1,13 @@
+import ZeroMQ
+
+/// The version printed by `driftwatch --version`.
+enum DriftwatchVersion {
+    /// The driftwatch release, following semantic versioning.
+    static let release = "0.1.0"
+
+    /// The release plus the linked libzmq and the wire protocol version, which users need in bug reports.
+    static var description: String {
+        let zmq = ZeroMQContext.libraryVersion
+        return "driftwatch \(release) (libzmq \(zmq.major).\(zmq.minor).\(zmq.patch))"
+    }
+}
