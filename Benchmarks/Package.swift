@@ -14,10 +14,32 @@ let package = Package(
     name: "driftwatch-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        // Named explicitly: a path dependency is otherwise known by its folder name, which differs between clones.
+        .package(name: "driftwatch", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Benchmark targets are added below, one per area: Benchmarks/<Name>/<Name>.swift.
+        .executableTarget(
+            name: "ProtocolBenchmarks",
+            dependencies: benchmarkDependencies + [.product(name: "DriftProtocol", package: "driftwatch")],
+            path: "Benchmarks/ProtocolBenchmarks",
+            plugins: benchmarkPlugins
+        ),
+        // The raw-libzmq baseline in C, measured in the same run as the Swift wrapper.
+        .target(
+            name: "ZeroMQBaseline",
+            path: "Sources/ZeroMQBaseline",
+            linkerSettings: [.linkedLibrary("zmq"), .linkedLibrary("pthread")]
+        ),
+        .executableTarget(
+            name: "ZeroMQBenchmarks",
+            dependencies: benchmarkDependencies + [
+                "ZeroMQBaseline",
+                .product(name: "ZeroMQ", package: "driftwatch"),
+            ],
+            path: "Benchmarks/ZeroMQBenchmarks",
+            plugins: benchmarkPlugins
+        ),
     ]
 )

@@ -35,9 +35,10 @@ extension ZeroMQSocket {
         return Array(buffer.prefix(size))
     }
 
-    /// Sets how long ``close()`` may wait to deliver queued outgoing messages (`ZMQ_LINGER`).
-    public func setLinger(_ linger: Duration) throws(ZeroMQError) {
-        try setOption(ZMQ_LINGER, Int32(clamping: linger.milliseconds), "ZMQ_LINGER")
+    /// Sets how long ``close()`` may wait to deliver queued outgoing messages (`ZMQ_LINGER`); `nil` is forever.
+    public func setLinger(_ linger: Duration?) throws(ZeroMQError) {
+        let milliseconds = linger.map { Int32(clamping: max($0, .zero).milliseconds) } ?? -1
+        try setOption(ZMQ_LINGER, milliseconds, "ZMQ_LINGER")
     }
 
     /// Outgoing queue limit in messages per peer (`ZMQ_SNDHWM`); 0 means no limit. Set before bind/connect.

@@ -16,23 +16,30 @@ public final class ZeroMQSocket {
     /// The socket pattern.
     public let type: SocketType
     private var handle: UnsafeMutableRawPointer?
+    /// A message reused by ``receiveFrame(options:_:)`` so the hot receive path allocates nothing.
+    private let scratch: UnsafeMutablePointer<zmq_msg_t>
 
     /// Creates a socket of `type` in `context`.
     /// - Parameters:
-    ///   - linger: how long `close` may wait to flush outgoing messages; `.zero` drops them.
+    ///   - linger: how long `close` may wait to flush outgoing messages; `.zero` drops them, `nil` waits until
+    ///     they are delivered (only for senders whose peer is known to be alive).
     /// - Throws: ``ZeroMQError`` (for example `ETERM` when the context was shut down, `EMFILE` when out of sockets).
-    public init(_ context: ZeroMQContext, type: SocketType, linger: Duration = .zero) throws(ZeroMQError) {
+    public init(_ context: ZeroMQContext, type: SocketType, linger: Duration? = .zero) throws(ZeroMQError) {
         guard let handle = zmq_socket(context.handle, type.rawValue) else {
             throw ZeroMQError.last("zmq_socket")
         }
         self.context = context
         self.type = type
         self.handle = handle
-        try setOption(ZMQ_LINGER, Int32(clamping: linger.milliseconds), "ZMQ_LINGER")
+        self.scratch = .allocate(capacity: 1)
+        zmq_msg_init(scratch)
+        try setLinger(linger)
     }
 
     deinit {
         if let handle { zmq_close(handle) }
+        zmq_msg_close(scratch)
+        scratch.deallocate()
     }
 
     /// Closes the socket now. Further operations throw `ENOTSOCK`. Closing twice is harmless.
@@ -151,6 +158,23 @@ public final class ZeroMQSocket {
         } catch where error.isWouldBlock {
             return nil
         }
+    }
+
+    /// Receives one frame into a buffer the socket reuses and lends its bytes to `body`; allocates nothing.
+    ///
+    /// The bytes are valid only during the call. `body` also learns whether more frames of the same message
+    /// follow; call again to receive them (without `.dontWait` concerns: they have already arrived).
+    /// - Throws: ``ZeroMQError`` as ``receive(options:)``, or what `body` throws.
+    public func receiveFrame<Result>(
+        options: MessageOptions = [],
+        _ body: (_ bytes: UnsafeRawBufferPointer, _ moreFollow: Bool) throws -> Result
+    ) throws -> Result {
+        let handle = try liveHandle("zmq_msg_recv")
+        let scratch = self.scratch
+        let size = Int(try retryingOnInterrupt("zmq_msg_recv") { zmq_msg_recv(scratch, handle, options.rawValue) })
+        let more = zmq_msg_more(scratch) != 0
+        let bytes = UnsafeRawBufferPointer(start: size > 0 ? zmq_msg_data(scratch) : nil, count: size)
+        return try body(bytes, more)
     }
 
     /// Receives one message and copies its frames into arrays.
