@@ -1,0 +1,184 @@
+import RealModule
+
+/// FHDDM, the Fast Hoeffding Drift Detection Method, with River's defaults.
+///
+/// Source: A. Pesaranghader, H. L. Viktor, "Fast Hoeffding Drift Detection Method for Evolving Data Streams",
+/// ECML PKDD 2016 (and the stacked short window of Pesaranghader, Viktor & Paquet, "Reservoir of diverse adaptive
+/// learners and stacking fast hoeffding drift detection methods", Machine Learning 2018); the arithmetic is River
+/// 0.26.1's `drift.binary.FHDDM`, reproduced event for event. FHDDM slides a window of `n` outcomes, tracks the
+/// highest proportion of successes-as-ones `u_max` seen in a full window, and signals a drift when
+/// `u_max − u > ε = √(ln(1/δ) / 2n)`.
+///
+/// Note River's convention, kept here: the window counts `true` values, and a drift is a *drop* of their
+/// proportion. With `true` = error, FHDDM therefore signals a decrease of the error rate; feed `!error`
+/// (`true` = correct prediction, the accuracy stream of the paper) to detect rising error rates.
+///
+/// Assumptions: independent Bernoulli outcomes. No warning zone.
+///
+/// Memory: the struct (`MemoryLayout<FHDDM>.size`) plus a bit set of ⌈n/64⌉ words allocated once: 152 bytes in all
+/// at the default n = 100.
+/// - Complexity: O(1) per update, no allocation.
+public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
+    /// Parameters, with River 0.26.1's defaults.
+    public struct Configuration: Sendable, Codable, Hashable {
+        /// Length `n` of the sliding window (River: `sliding_window_size = 100`).
+        public var slidingWindowSize: Int
+        /// Confidence δ (River: `confidence_level = 0.000001`).
+        public var confidenceLevel: Double
+        /// Length of the optional short window, stacked FHDDM (River: `short_window_size = None`).
+        public var shortWindowSize: Int?
+
+        /// Creates a configuration; every default is River's.
+        public init(slidingWindowSize: Int = 100, confidenceLevel: Double = 0.000_001, shortWindowSize: Int? = nil) {
+            self.slidingWindowSize = slidingWindowSize
+            self.confidenceLevel = confidenceLevel
+            self.shortWindowSize = shortWindowSize
+        }
+
+        /// Throws `invalid_parameter` unless `1 ≤ slidingWindowSize ≤ 1_048_576`, δ is in (0, 1) and the short
+        /// window, when set, is in `1 ..< slidingWindowSize`.
+        public func validate() throws(StatisticsError) {
+            guard slidingWindowSize >= 1, slidingWindowSize <= 1 << 20, confidenceLevel > 0, confidenceLevel < 1
+            else {
+                throw StatisticsError(
+                    .invalidParameter,
+                    "FHDDM needs a sliding window of 1 to 1048576 events and a confidence level in (0, 1)."
+                )
+            }
+            if let short = shortWindowSize, short < 1 || short >= slidingWindowSize {
+                throw StatisticsError(
+                    .invalidParameter,
+                    "FHDDM needs a short window shorter than the sliding window."
+                )
+            }
+        }
+    }
+
+    /// The parameters in use.
+    public let configuration: Configuration
+
+    private let epsilon: Double
+    private let shortEpsilon: Double
+    private var bits: [UInt64]
+    private var head = 0
+    private var count = 0
+    private var ones = 0
+    private var shortOnes = 0
+    private var maximum: Double = 0
+    private var shortMaximum: Double = 0
+    /// Whether the last update signalled a drift.
+    public private(set) var driftDetected = false
+
+    /// Creates a detector with River's defaults.
+    public init() {
+        self.init(validated: Configuration())
+    }
+
+    /// Creates a detector.
+    /// - Throws: ``StatisticsError`` with code `invalid_parameter` for an invalid configuration.
+    public init(configuration: Configuration) throws(StatisticsError) {
+        try configuration.validate()
+        self.init(validated: configuration)
+    }
+
+    private init(validated configuration: Configuration) {
+        self.configuration = configuration
+        let logInverse = Double.log(1 / configuration.confidenceLevel)
+        self.epsilon = (logInverse / Double(2 * configuration.slidingWindowSize)).squareRoot()
+        if let short = configuration.shortWindowSize {
+            self.shortEpsilon = (logInverse / Double(2 * short)).squareRoot()
+        } else {
+            self.shortEpsilon = 0
+        }
+        self.bits = [UInt64](repeating: 0, count: (configuration.slidingWindowSize + 63) / 64)
+    }
+
+    /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
+    public var state: ChangeDetectorState { driftDetected ? .drift : .stable }
+
+    @inline(__always)
+    private func bit(at position: Int) -> Bool {
+        bits[position >> 6] & (1 << UInt64(position & 63)) != 0
+    }
+
+    @inline(__always)
+    private mutating func setBit(at position: Int, _ value: Bool) {
+        let mask: UInt64 = 1 << UInt64(position & 63)
+        if value {
+            bits[position >> 6] |= mask
+        } else {
+            bits[position >> 6] &= ~mask
+        }
+    }
+
+    /// Feeds one outcome; `true` values are counted (see the type's note on River's convention).
+    /// - Complexity: O(1), no allocation.
+    @discardableResult
+    public mutating func update(_ error: Bool) -> ChangeDetectorState {
+        if driftDetected {
+            reset()
+        }
+        let size = configuration.slidingWindowSize
+        var tail = head + count
+        if tail >= size {
+            tail -= size
+        }
+        setBit(at: tail, error)
+        count += 1
+        if error {
+            ones += 1
+        }
+        if let short = configuration.shortWindowSize {
+            if error {
+                shortOnes += 1
+            }
+            if count > short {
+                var leaving = head + count - 1 - short
+                if leaving >= size {
+                    leaving -= size
+                }
+                if bit(at: leaving) {
+                    shortOnes -= 1
+                }
+            }
+        }
+        guard count == size else {
+            return state
+        }
+        let u = Double(ones) / Double(size)
+        maximum = maximum < u ? u : maximum
+        var shortDrift = false
+        if let short = configuration.shortWindowSize {
+            let uShort = Double(shortOnes) / Double(short)
+            shortMaximum = shortMaximum < uShort ? uShort : shortMaximum
+            shortDrift = shortMaximum - uShort > shortEpsilon
+        }
+        driftDetected = maximum - u > epsilon || shortDrift
+        if bit(at: head) {
+            ones -= 1
+        }
+        head += 1
+        if head == size {
+            head = 0
+        }
+        count -= 1
+        return state
+    }
+
+    /// Forgets everything observed, keeping the configuration.
+    public mutating func reset() {
+        for index in bits.indices {
+            bits[index] = 0
+        }
+        head = 0
+        count = 0
+        ones = 0
+        shortOnes = 0
+        maximum = 0
+        shortMaximum = 0
+        driftDetected = false
+    }
+
+    /// Bytes of state: the struct plus the bit set.
+    public var memoryFootprint: Int { MemoryLayout<Self>.size + detectorHeapBytes(bits) }
+}
