@@ -14,7 +14,7 @@
 /// during which nothing is signalled. Assumptions: independent, roughly normal observations (standardise or take
 /// the log of skewed data such as latencies). No warning zone.
 ///
-/// Memory: the struct only (`MemoryLayout<CUSUM>.size`, 113 bytes), no heap.
+/// Memory: the struct only (`MemoryLayout<CUSUM>.size`, 121 bytes), no heap.
 /// - Complexity: O(1) per update, no allocation.
 public struct CUSUM: NumericChangeDetector, Codable, Hashable {
     /// Parameters.

@@ -8,7 +8,7 @@
 /// Assumptions: errors are independent Bernoulli draws and, while the concept is stable, the error rate does not
 /// increase (PAC learning). Detects increases of the error rate only.
 ///
-/// Memory: the struct only (`MemoryLayout<DDM>.size` = 73 bytes), no heap.
+/// Memory: the struct only (`MemoryLayout<DDM>.size` = 66 bytes), no heap.
 /// - Complexity: O(1) per update, no allocation.
 public struct DDM: BinaryChangeDetector, Codable, Hashable {
     /// Parameters, with River 0.26.1's defaults.

@@ -12,7 +12,7 @@ import RealModule
 /// for gradual drifts; detects increases of the error rate only. As in River, the warning flag keeps its value
 /// until the next error is observed, and may still be set when a drift is signalled.
 ///
-/// Memory: the struct only (`MemoryLayout<EDDM>.size` = 106 bytes), no heap.
+/// Memory: the struct only (`MemoryLayout<EDDM>.size` = 82 bytes), no heap.
 /// - Complexity: O(1) per update, no allocation.
 public struct EDDM: BinaryChangeDetector, Codable, Hashable {
     /// Parameters, with River 0.26.1's defaults.

@@ -14,7 +14,7 @@
 /// during which nothing is signalled. Assumptions: independent observations; normality is not required for
 /// small λ. No warning zone.
 ///
-/// Memory: the struct only (`MemoryLayout<EWMAChart>.size`, 129 bytes), no heap.
+/// Memory: the struct only (`MemoryLayout<EWMAChart>.size`, 137 bytes), no heap.
 /// - Complexity: O(1) per update, no allocation.
 public struct EWMAChart: NumericChangeDetector, Codable, Hashable {
     /// Parameters.

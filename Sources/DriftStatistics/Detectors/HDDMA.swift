@@ -12,7 +12,7 @@ import RealModule
 /// Assumptions: independent values bounded in [0, 1] (an error indicator, or a probability); detects increases, and
 /// decreases too when `twoSidedTest` is set.
 ///
-/// Memory: the struct only (`MemoryLayout<HDDMA>.size` = 114 bytes), no heap.
+/// Memory: the struct only (`MemoryLayout<HDDMA>.size` = 98 bytes), no heap.
 /// - Complexity: O(1) per update, no allocation.
 public struct HDDMA: BinaryChangeDetector, Codable, Hashable {
     /// Parameters, with River 0.26.1's defaults.

@@ -11,7 +11,7 @@ import RealModule
 /// Assumptions: independent values bounded in [0, 1]; detects increases, and decreases too when `twoSidedTest` is
 /// set. Reacts faster than HDDM_A to abrupt changes, at the cost of more variance.
 ///
-/// Memory: the struct only (`MemoryLayout<HDDMW>.size`, about 200 bytes), no heap.
+/// Memory: the struct only (`MemoryLayout<HDDMW>.size`, 210 bytes), no heap.
 /// - Complexity: O(1) per update, no allocation.
 public struct HDDMW: BinaryChangeDetector, Codable, Hashable {
     /// Parameters, with River 0.26.1's defaults.

@@ -18,7 +18,7 @@
 ///
 /// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), two samples (`statSize` doubles
 /// each), the index pool (`windowSize − statSize` Int32) and the p-value table (`statSize + 1` doubles), plus
-/// the struct: 2,320 bytes at the defaults with the default source.
+/// the struct: 2,105 bytes at the defaults with the default source.
 /// - Complexity: O(`statSize`²) per update (insertion sorts of 30 values), no allocation.
 public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Parameters, with River 0.26.1's defaults.

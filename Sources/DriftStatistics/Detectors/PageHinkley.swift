@@ -9,7 +9,7 @@
 /// Assumptions: independent observations; δ is the magnitude of change that is tolerated, λ the alarm level, both
 /// in the units of the data (so scale the input, e.g. standardise or use log-latency). No warning zone.
 ///
-/// Memory: the struct only, `MemoryLayout<PageHinkley>.size` = 96 bytes, no heap.
+/// Memory: the struct only, `MemoryLayout<PageHinkley>.size` = 89 bytes, no heap.
 /// - Complexity: O(1) per update, no allocation.
 public struct PageHinkley: NumericChangeDetector, Codable, Hashable {
     /// Which direction of change raises a drift.
