@@ -56,6 +56,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by test targets: locating the built executable, running processes with a deadline.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftwatchCLITests",
+            dependencies: ["driftwatch", "TestSupport", "ZeroMQ", "DriftProtocol"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ZeroMQTests",
             dependencies: ["ZeroMQ"],
@@ -75,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InteropTests",
-            dependencies: ["ZeroMQ", "DriftProtocol"],
+            dependencies: ["ZeroMQ", "DriftProtocol", "TestSupport"],
             resources: [.copy("Python")],
             swiftSettings: swiftSettings
         ),

@@ -116,7 +116,7 @@ public final class ZeroMQSocket {
         do {
             try send(frames, options: .dontWait)
             return true
-        } catch where error.isWouldBlock {
+        } catch  where error.isWouldBlock {
             return false
         }
     }
@@ -127,7 +127,8 @@ public final class ZeroMQSocket {
         flags: Int32
     ) throws(ZeroMQError) {
         _ = try retryingOnInterrupt("zmq_send") {
-            if let sent = frame.withContiguousStorageIfAvailable({ zmq_send(handle, $0.baseAddress, $0.count, flags) }) {
+            if let sent = frame.withContiguousStorageIfAvailable({ zmq_send(handle, $0.baseAddress, $0.count, flags) })
+            {
                 return sent
             }
             return Array(frame).withUnsafeBufferPointer { zmq_send(handle, $0.baseAddress, $0.count, flags) }
@@ -155,7 +156,7 @@ public final class ZeroMQSocket {
         guard try poll(.readable, timeout: timeout) else { return nil }
         do {
             return try receive(options: .dontWait)
-        } catch where error.isWouldBlock {
+        } catch  where error.isWouldBlock {
             return nil
         }
     }

@@ -1,3 +1,4 @@
+import DriftProtocol
 import ZeroMQ
 
 /// The version printed by `driftwatch --version`.
@@ -8,6 +9,7 @@ enum DriftwatchVersion {
     /// The release plus the linked libzmq and the wire protocol version, which users need in bug reports.
     static var description: String {
         let zmq = ZeroMQContext.libraryVersion
-        return "driftwatch \(release) (libzmq \(zmq.major).\(zmq.minor).\(zmq.patch))"
+        let wire = "wire protocol v\(WireFormat.majorVersion).\(WireFormat.minorVersion)"
+        return "driftwatch \(release) (\(wire), libzmq \(zmq.major).\(zmq.minor).\(zmq.patch))"
     }
 }

@@ -12,7 +12,7 @@ enum KeyFileWriter {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             if errno == EEXIST {
-                throw ValidationError("\(path) already exists; pass --force to replace it.")
+                throw CommandFailure("\(path) already exists; pass --force to replace it.")
             }
             throw failure("create", path)
         }
@@ -32,7 +32,7 @@ enum KeyFileWriter {
         guard fsync(descriptor) == 0 else { throw failure("sync", path) }
     }
 
-    private static func failure(_ action: String, _ path: String) -> ValidationError {
-        ValidationError("Could not \(action) \(path): \(String(cString: strerror(errno))).")
+    private static func failure(_ action: String, _ path: String) -> CommandFailure {
+        CommandFailure("Could not \(action) \(path): \(String(cString: strerror(errno))).")
     }
 }

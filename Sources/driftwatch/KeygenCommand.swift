@@ -28,13 +28,15 @@ struct KeygenCommand: ParsableCommand {
     func validate() throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard !name.isEmpty, name.count <= 128, name.allSatisfy(allowed.contains), !name.hasPrefix(".") else {
-            throw ValidationError("Key name '\(name)' must be 1–128 letters, digits, '.', '_' or '-', not starting with '.'.")
+            throw ValidationError(
+                "Key name '\(name)' must be 1–128 letters, digits, '.', '_' or '-', not starting with '.'."
+            )
         }
     }
 
     func run() throws {
         guard ZeroMQContext.supports("curve") else {
-            throw ValidationError("This libzmq was built without CURVE support; install Debian's libzmq5.")
+            throw CommandFailure("This libzmq was built without CURVE support; install Debian's libzmq5.")
         }
         let pair = try CurveKeyPair.generate()
         let directory = URL(fileURLWithPath: outputDirectory, isDirectory: true)
