@@ -38,8 +38,8 @@ public struct ProtocolError: Error, Sendable, Hashable, CustomStringConvertible 
         case trailingBytes(Int)
         /// A value given to a builder does not match the batch schema: field, expected count, given count.
         case schemaMismatch(WireField, expected: Int, found: Int)
-        /// A name given to a builder is not declared in the batch (unknown custom metric).
-        case unknownName(WireField, String)
+        /// A JSON body (alert or trigger) could not be encoded or decoded; the payload describes why.
+        case invalidJSON(String)
     }
 
     /// What was wrong.
@@ -75,7 +75,7 @@ public struct ProtocolError: Error, Sendable, Hashable, CustomStringConvertible 
         case .dictionaryIndexOutOfRange: "dictionary_index_out_of_range"
         case .trailingBytes: "trailing_bytes"
         case .schemaMismatch: "schema_mismatch"
-        case .unknownName: "unknown_name"
+        case .invalidJSON: "invalid_json"
         }
     }
 
@@ -85,13 +85,13 @@ public struct ProtocolError: Error, Sendable, Hashable, CustomStringConvertible 
         case .truncated(let field), .invalidEnumValue(let field, _), .reservedBitsSet(let field, _),
             .countOutOfRange(let field, _), .lengthOutOfRange(let field, _), .invalidUTF8(let field),
             .duplicateName(let field, _), .nonFiniteValue(let field), .valueOutOfRange(let field),
-            .dictionaryIndexOutOfRange(let field, _), .schemaMismatch(let field, _, _), .unknownName(let field, _):
+            .dictionaryIndexOutOfRange(let field, _), .schemaMismatch(let field, _, _):
             field
         case .messageTooLarge: .message
         case .badMagic: .magic
         case .unsupportedVersion: .version
         case .unexpectedMessageType: .messageType
-        case .trailingBytes: .message
+        case .trailingBytes, .invalidJSON: .message
         }
     }
 
@@ -120,7 +120,7 @@ public struct ProtocolError: Error, Sendable, Hashable, CustomStringConvertible 
         case .trailingBytes(let count): detail = "\(count) bytes follow the end of a v1.0 message"
         case .schemaMismatch(_, let expected, let found):
             detail = "\(subject) count \(found) does not match the schema's \(expected)"
-        case .unknownName(_, let name): detail = "\(subject) \"\(name)\" is not declared in the batch"
+        case .invalidJSON(let why): detail = "invalid JSON body: \(why)"
         }
         if let offset { return "\(detail) (at byte \(offset))" }
         return detail
