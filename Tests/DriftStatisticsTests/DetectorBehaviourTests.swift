@@ -125,6 +125,34 @@ struct DetectorBehaviourTests {
         return same && alarms > 0
     }
 
+    @Test("A checkpoint whose arrays do not fit its configuration is rejected, not trusted")
+    func corruptCheckpoint() throws {
+        var adwin = ADWIN()
+        for i in 0..<1_000 { adwin.update(Double(i % 7)) }
+        var json = try #require(String(data: try JSONEncoder().encode(adwin), encoding: .utf8))
+        json = json.replacingOccurrences(of: "\"levels\":", with: "\"levels\":9")
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ADWIN.self, from: Data(json.utf8)) }
+
+        var kswin = KSWIN(seed: 3)
+        for i in 0..<150 { kswin.update(Double(i)) }
+        let good = try JSONEncoder().encode(kswin)
+        let restored = try JSONDecoder().decode(KSWIN<KSWINSplitMix64Source>.self, from: good)
+        #expect(restored.pValue == kswin.pValue)
+        let bad = try #require(String(data: good, encoding: .utf8)).replacingOccurrences(
+            of: "\"head\":",
+            with: "\"head\":1000"
+        )
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(KSWIN<KSWINSplitMix64Source>.self, from: Data(bad.utf8))
+        }
+
+        let fhddm = FHDDM()
+        let text = try #require(String(data: try JSONEncoder().encode(fhddm), encoding: .utf8))
+        let broken = text.replacingOccurrences(of: "\"count\":0", with: "\"count\":100")
+        #expect(broken != text)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(FHDDM.self, from: Data(broken.utf8)) }
+    }
+
     @Test("Memory at defaults is bounded and one numeric stream's detectors fit in 16 KiB")
     func memory() {
         let adwin = ADWIN().memoryFootprint

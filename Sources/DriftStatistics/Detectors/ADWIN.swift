@@ -108,6 +108,36 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         self.counts = [Int32](repeating: 0, count: configuration.maxLevels)
     }
 
+    /// Restores a checkpoint written by `encode(to:)`, rejecting one whose buckets do not fit its configuration.
+    /// - Throws: `DecodingError.dataCorrupted` for an inconsistent checkpoint.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let configuration = try container.decode(Configuration.self, forKey: .configuration)
+        self.init(validated: configuration)
+        totals = try container.decode([Double].self, forKey: .totals)
+        variances = try container.decode([Double].self, forKey: .variances)
+        counts = try container.decode([Int32].self, forKey: .counts)
+        levels = try container.decode(Int.self, forKey: .levels)
+        tick = try container.decode(Int.self, forKey: .tick)
+        total = try container.decode(Double.self, forKey: .total)
+        variance = try container.decode(Double.self, forKey: .variance)
+        width = try container.decode(Double.self, forKey: .width)
+        detections = try container.decode(Int.self, forKey: .detections)
+        driftDetected = try container.decode(Bool.self, forKey: .driftDetected)
+        let consistent =
+            (try? configuration.validate()) != nil && totals.count == configuration.maxLevels * slots
+            && variances.count == totals.count && counts.count == configuration.maxLevels
+            && (1...configuration.maxLevels).contains(levels) && counts.allSatisfy { (0...Int32(slots)).contains($0) }
+            && tick >= 0
+        guard consistent else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .totals,
+                in: container,
+                debugDescription: "ADWIN checkpoint does not match its configuration."
+            )
+        }
+    }
+
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
     public var state: ChangeDetectorState { driftDetected ? .drift : .stable }
 

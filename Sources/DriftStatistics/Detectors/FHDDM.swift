@@ -93,6 +93,33 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         self.bits = [UInt64](repeating: 0, count: (configuration.slidingWindowSize + 63) / 64)
     }
 
+    /// Restores a checkpoint written by `encode(to:)`, rejecting one whose window does not fit its configuration.
+    /// - Throws: `DecodingError.dataCorrupted` for an inconsistent checkpoint.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let configuration = try container.decode(Configuration.self, forKey: .configuration)
+        self.init(validated: configuration)
+        bits = try container.decode([UInt64].self, forKey: .bits)
+        head = try container.decode(Int.self, forKey: .head)
+        count = try container.decode(Int.self, forKey: .count)
+        ones = try container.decode(Int.self, forKey: .ones)
+        shortOnes = try container.decode(Int.self, forKey: .shortOnes)
+        maximum = try container.decode(Double.self, forKey: .maximum)
+        shortMaximum = try container.decode(Double.self, forKey: .shortMaximum)
+        driftDetected = try container.decode(Bool.self, forKey: .driftDetected)
+        let size = configuration.slidingWindowSize
+        let consistent =
+            (try? configuration.validate()) != nil && bits.count == (size + 63) / 64 && (0..<size).contains(head)
+            && (0..<size).contains(count) && (0...count).contains(ones) && (0...count).contains(shortOnes)
+        guard consistent else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .bits,
+                in: container,
+                debugDescription: "FHDDM checkpoint does not match its configuration."
+            )
+        }
+    }
+
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
     public var state: ChangeDetectorState { driftDetected ? .drift : .stable }
 

@@ -194,7 +194,57 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     }
 }
 
-extension KSWIN: Codable where Source: Codable {}
+extension KSWIN: Codable where Source: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case configuration, initialSource, source, window, head, count, pValue, statistic, driftDetected
+    }
+
+    /// Writes the configuration, both random-source states, the window and the last test's results.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(configuration, forKey: .configuration)
+        try container.encode(initialSource, forKey: .initialSource)
+        try container.encode(source, forKey: .source)
+        try container.encode(window, forKey: .window)
+        try container.encode(head, forKey: .head)
+        try container.encode(count, forKey: .count)
+        try container.encode(pValue, forKey: .pValue)
+        try container.encode(statistic, forKey: .statistic)
+        try container.encode(driftDetected, forKey: .driftDetected)
+    }
+
+    /// Restores a checkpoint written by `encode(to:)`; the p-value table and scratch arrays are rebuilt.
+    /// - Throws: `DecodingError.dataCorrupted` for an inconsistent checkpoint.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let configuration = try container.decode(Configuration.self, forKey: .configuration)
+        let initialSource = try container.decode(Source.self, forKey: .initialSource)
+        do throws(StatisticsError) {
+            try self.init(configuration: configuration, source: initialSource)
+        } catch {
+            throw DecodingError.dataCorruptedError(
+                forKey: .configuration,
+                in: container,
+                debugDescription: error.message
+            )
+        }
+        source = try container.decode(Source.self, forKey: .source)
+        window = try container.decode([Double].self, forKey: .window)
+        head = try container.decode(Int.self, forKey: .head)
+        count = try container.decode(Int.self, forKey: .count)
+        pValue = try container.decode(Double.self, forKey: .pValue)
+        statistic = try container.decode(Double.self, forKey: .statistic)
+        driftDetected = try container.decode(Bool.self, forKey: .driftDetected)
+        let size = configuration.windowSize
+        guard window.count == size, (0..<size).contains(head), (0...size).contains(count) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .window,
+                in: container,
+                debugDescription: "KSWIN checkpoint does not match its configuration."
+            )
+        }
+    }
+}
 
 extension KSWIN: Equatable where Source: Equatable {}
 
