@@ -20,6 +20,12 @@ let package = Package(
     ],
     targets: [
         // Benchmark targets are added below, one per area: Benchmarks/<Name>/<Name>.swift.
+        // Runs the anomaly detector over a NAB tree and writes alarms for NAB's scorer (docs/anomaly-detection.md).
+        .executableTarget(
+            name: "NABEvaluation",
+            dependencies: [.product(name: "DriftStatistics", package: "driftwatch")],
+            path: "Benchmarks/NABEvaluation"
+        ),
         .executableTarget(
             name: "ProtocolBenchmarks",
             dependencies: benchmarkDependencies + [.product(name: "DriftProtocol", package: "driftwatch")],

@@ -1,0 +1,140 @@
+/// A univariate streaming anomaly detector for metric series (latency, request rate, custom metrics).
+///
+/// Each finite observation is scored with a robust z-score against a sliding window of the most recent values:
+/// `z = (x − median) / scale`, where `scale = max(1.4826 · MAD, 1.2533 · mean |x − median|, ε · max(1, |median|))`.
+/// The two factors make each estimate consistent for the standard deviation of a normal distribution (Hampel's MAD,
+/// Rousseeuw & Croux 1993; the mean absolute deviation times √(π/2)); the mean-deviation term keeps the scale
+/// positive when more than half of the window is one repeated value (square waves, idle counters). An observation is
+/// **anomalous** when `|z| ≥ threshold` **and** it lies outside every value currently in the window (a new extreme for
+/// the window's span, so a pattern that already happened inside the window, like a daily peak, does not alarm).
+/// An anomalous observation raises an **alarm** unless an alarm was raised fewer than `refractoryPeriod`
+/// observations ago, and no alarm is raised during the first `warmUp` observations.
+///
+/// Why this behaves as a metric detector should:
+/// - Both directions: the score is signed and the novelty test checks both extremes.
+/// - Robust to single outliers: the median and MAD have a 50 % breakdown point, so one outlier in the window moves
+///   the baseline by at most one order statistic.
+/// - Adapts to level shifts: after a shift the new level fills the window and becomes the median after
+///   `windowSize / 2` observations; the refractory period keeps the shift from raising an alarm storm meanwhile.
+/// - Bounded memory: two buffers of `windowSize` doubles (8 KiB at the default 512) plus a few scalars.
+///
+/// Non-finite inputs (NaN, ±∞) are skipped and counted in ``skippedCount``; they do not change the state.
+/// Timestamps are carried into the verdict; the windows and periods count observations, so the detector assumes a
+/// roughly regular sampling cadence (as Prometheus/CloudWatch series have).
+///
+/// The design (robust z on a sliding window, refractory period, warm-up suppression) is documented with its NAB
+/// results in `docs/anomaly-detection.md`.
+///
+/// - Complexity: ``observe(_:at:)`` is O(`windowSize`) time (one binary search, one shift of at most `windowSize`
+///   elements and two linear passes) and never allocates once the window is full (both buffers are reserved at
+///   creation). Memory: `16 × windowSize` bytes of buffers plus about 100 bytes of scalars and array headers.
+public struct RobustAnomalyDetector: Sendable {
+    /// The configuration the detector was created with.
+    public let configuration: Configuration
+    // Internal (not private) so the Codable extension in RobustAnomalyDetector+Codable.swift can restore them.
+    var window: AnomalyOrderedWindow
+    var acceptedCount: Int
+    var skipped: Int
+    var lastAlarmIndex: Int?
+
+    /// Creates a detector.
+    ///
+    /// - Parameter configuration: The parameters; ``Configuration/default`` is the one configuration used for every
+    ///   series in the NAB evaluation. An invalid configuration (see ``Configuration/validationFailures``) is a
+    ///   programmer error and traps.
+    public init(configuration: Configuration = .default) {
+        let failures = configuration.validationFailures
+        precondition(failures.isEmpty, "invalid RobustAnomalyDetector.Configuration: \(failures)")
+        self.configuration = configuration
+        self.window = AnomalyOrderedWindow(capacity: configuration.windowSize)
+        self.acceptedCount = 0
+        self.skipped = 0
+        self.lastAlarmIndex = nil
+    }
+
+    /// The number of finite observations accepted so far.
+    public var observationCount: Int { acceptedCount }
+
+    /// The number of non-finite observations (NaN, ±∞) skipped so far.
+    public var skippedCount: Int { skipped }
+
+    /// The number of values currently in the sliding window.
+    public var windowCount: Int { window.count }
+
+    /// The current baseline: the median of the sliding window, or `nil` while the window is empty.
+    public var baseline: Double? {
+        guard window.count > 0 else { return nil }
+        return window.robustStatistics().median
+    }
+
+    /// Scores one observation, updates the window, and says whether it raises an alarm.
+    ///
+    /// - Parameters:
+    ///   - value: The metric value. NaN and infinities are skipped and counted.
+    ///   - timestampNanoseconds: The observation's event time, carried into the verdict.
+    /// - Returns: The verdict for this observation.
+    /// - Complexity: O(`windowSize`), no allocation once the window is full.
+    public mutating func observe(_ value: Double, at timestampNanoseconds: Int64) -> AnomalyVerdict {
+        guard value.isFinite else {
+            skipped += 1
+            return AnomalyVerdict(
+                score: 0,
+                status: .skipped,
+                direction: .none,
+                baseline: 0,
+                scale: 0,
+                timestampNanoseconds: timestampNanoseconds
+            )
+        }
+
+        var score = 0.0
+        var baseline = 0.0
+        var scale = 0.0
+        var isAnomalous = false
+        if window.count >= Self.minimumScoringCount {
+            let statistics = window.robustStatistics()
+            baseline = statistics.median
+            scale = max(
+                Self.madConsistency * statistics.mad,
+                Self.meanDeviationConsistency * statistics.meanAbsoluteDeviation,
+                configuration.minimumRelativeScale * max(1, abs(statistics.median))
+            )
+            score = (value - baseline) / scale
+            let isNewExtreme = value > window.maximum || value < window.minimum
+            isAnomalous = isNewExtreme && abs(score) >= configuration.threshold
+        }
+
+        let index = acceptedCount
+        window.insert(value)
+        acceptedCount += 1
+
+        let status: AnomalyVerdict.Status
+        if acceptedCount <= configuration.warmUp {
+            status = .warmingUp
+        } else if !isAnomalous {
+            status = .normal
+        } else if let lastAlarmIndex, index - lastAlarmIndex <= configuration.refractoryPeriod {
+            status = .suppressed
+        } else {
+            status = .alarm
+            lastAlarmIndex = index
+        }
+        let direction: AnomalyVerdict.Direction =
+            status == .alarm || status == .suppressed ? (score > 0 ? .up : .down) : .none
+        return AnomalyVerdict(
+            score: score,
+            status: status,
+            direction: direction,
+            baseline: baseline,
+            scale: scale,
+            timestampNanoseconds: timestampNanoseconds
+        )
+    }
+
+    /// The window size below which observations are not scored (the median and MAD of fewer values are too noisy).
+    static let minimumScoringCount = 8
+    /// `1 / Φ⁻¹(3/4)`: makes the MAD a consistent estimator of a normal standard deviation.
+    static let madConsistency = 1.482_602_218_505_602
+    /// `√(π/2)`: makes the mean absolute deviation a consistent estimator of a normal standard deviation.
+    static let meanDeviationConsistency = 1.253_314_137_315_500_3
+}
