@@ -107,6 +107,24 @@ struct RoundTripTests {
         #expect(failures > 100)
     }
 
+    @Test("The worked example of docs/protocol.md decodes")
+    func documentedExample() throws {
+        let bytes: [UInt8] = [
+            0x44, 0x52, 0x46, 0x57, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00, 0x61, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x01, 0x00, 0x6D, 0x00, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00, 0x78, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF8, 0x3F,
+        ]
+        let batch = try EventBatch(decoding: bytes)
+        #expect(batch.header == BatchHeader(agentID: "a", sequence: 1, model: "m", modelVersion: ""))
+        #expect(batch.schema.numericNames == ["x"])
+        #expect(batch.count == 1)
+        #expect(batch[0].event == Event(timestamp: 0, numericFeatures: [1.5]))
+        var builder = try EventBatchBuilder(header: batch.header, schema: batch.schema)
+        try builder.append(Event(timestamp: 0, numericFeatures: [1.5]))
+        #expect(builder.build().encoded() == bytes)
+    }
+
     @Test("A later minor version with appended bytes and flags decodes; v1.0 with them does not")
     func minorVersionRule() throws {
         let reference = try ReferenceBatch.built()
