@@ -20,11 +20,23 @@ let package = Package(
     ],
     targets: [
         // Benchmark targets are added below, one per area: Benchmarks/<Name>/<Name>.swift.
+        .executableTarget(
+            name: "StatisticsBenchmarks",
+            dependencies: benchmarkDependencies + [.product(name: "DriftStatistics", package: "driftwatch")],
+            path: "Benchmarks/StatisticsBenchmarks",
+            plugins: benchmarkPlugins
+        ),
         // Runs the anomaly detector over a NAB tree and writes alarms for NAB's scorer (docs/anomaly-detection.md).
         .executableTarget(
             name: "NABEvaluation",
             dependencies: [.product(name: "DriftStatistics", package: "driftwatch")],
             path: "Benchmarks/NABEvaluation"
+        ),
+        .executableTarget(
+            name: "DetectorBenchmarks",
+            dependencies: benchmarkDependencies + [.product(name: "DriftStatistics", package: "driftwatch")],
+            path: "Benchmarks/DetectorBenchmarks",
+            plugins: benchmarkPlugins
         ),
         .executableTarget(
             name: "ProtocolBenchmarks",
@@ -43,6 +55,7 @@ let package = Package(
             dependencies: benchmarkDependencies + [
                 "ZeroMQBaseline",
                 .product(name: "ZeroMQ", package: "driftwatch"),
+                .product(name: "DriftProtocol", package: "driftwatch"),
             ],
             path: "Benchmarks/ZeroMQBenchmarks",
             plugins: benchmarkPlugins
