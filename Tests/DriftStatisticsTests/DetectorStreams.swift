@@ -45,8 +45,24 @@ struct DetectorStreamSpec: Codable, Sendable, CustomStringConvertible {
     var count: Int?
     var first: [Double]?
     var fnv1a: String?
+    /// Known change points, when they are not simply the segment boundaries (quality streams).
+    var changes: [Int]?
 
     var description: String { name }
+
+    /// The known change points: `changes`, or every boundary between segments.
+    var changePoints: [Int] {
+        if let changes {
+            return changes
+        }
+        var out: [Int] = []
+        var position = 0
+        for segment in segments.dropLast() {
+            position += segment.length
+            out.append(position)
+        }
+        return out
+    }
 
     var isBinary: Bool { segments.allSatisfy { $0.kind == "bernoulli" } }
 
