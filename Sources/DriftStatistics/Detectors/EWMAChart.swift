@@ -8,7 +8,8 @@
 ///
 /// River has no EWMA chart, so the defaults are driftwatch's: `λ = 0.1` (Lucas & Saccucci's recommendation for
 /// small shifts) and `L = 4`; the textbook `L ≈ 2.7…3` gives an ARL₀ of 500…840 events, far too many false alarms
-/// for streams of millions of events, which `L = 4` brings down to about 4 per 100k on normal data (see docs/detectors.md).
+/// for streams of millions of events, which `L = 4` brings down to about 4 per 100k on normal data (see
+/// docs/detectors.md).
 ///
 /// μ₀ and σ are given, or estimated (Welford) from the first `warmup` events after creation and after each drift,
 /// during which nothing is signalled. Assumptions: independent observations; normality is not required for
