@@ -39,12 +39,6 @@ let package = Package(
             plugins: benchmarkPlugins
         ),
         .executableTarget(
-            name: "DetectorBenchmarks",
-            dependencies: benchmarkDependencies + [.product(name: "DriftStatistics", package: "driftwatch")],
-            path: "Benchmarks/DetectorBenchmarks",
-            plugins: benchmarkPlugins
-        ),
-        .executableTarget(
             name: "ProtocolBenchmarks",
             dependencies: benchmarkDependencies + [.product(name: "DriftProtocol", package: "driftwatch")],
             path: "Benchmarks/ProtocolBenchmarks",
