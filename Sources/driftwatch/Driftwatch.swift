@@ -12,6 +12,6 @@ struct Driftwatch: ParsableCommand {
             See README.md and docs/ for the topology and the wire protocol.
             """,
         version: DriftwatchVersion.description,
-        subcommands: [KeygenCommand.self, InspectCommand.self]
+        subcommands: [KeygenCommand.self, InspectCommand.self, SimulateCommand.self, SubscribeCommand.self]
     )
 }

@@ -1,0 +1,136 @@
+import DriftProtocol
+import Foundation
+import ZeroMQ
+
+/// Delivers numbered batches to a collector like an agent does (docs/protocol.md §1): a DEALER whose routing id
+/// is the agent id, sequence numbers from 1, a bounded window of unacknowledged batches that are resent after a
+/// timeout, and cumulative acknowledgements that release them.
+///
+/// Owns its socket, so it lives on one thread (not `Sendable`). Sends never block: a batch libzmq cannot queue
+/// now stays in the window and goes out with the next resend.
+final class AcknowledgedSender {
+    /// One batch not yet acknowledged.
+    private struct Outstanding {
+        let sequence: UInt64
+        let bytes: [UInt8]
+        var lastSent: ContinuousClock.Instant?
+    }
+
+    /// The agent id: the DEALER's routing id and the id in every batch header.
+    let agentID: String
+    /// The most batches kept unacknowledged before ``send(_:)`` waits for acknowledgements.
+    let capacity: Int
+    /// How long a batch waits for its acknowledgement before it is sent again.
+    let resendAfter: Duration
+
+    private let socket: ZeroMQSocket
+    private let clock = ContinuousClock()
+    /// The window, oldest first; `head` skips released entries without shifting the array each time.
+    private var window: [Outstanding] = []
+    private var head = 0
+
+    /// The sequence number the next batch gets.
+    private(set) var nextSequence: UInt64 = 1
+    /// The highest sequence N such that the collector confirmed batches 1…N.
+    private(set) var acknowledged: UInt64 = 0
+    /// Batches sent at least once.
+    private(set) var batchesSent = 0
+    /// Sends of a batch after its first.
+    private(set) var resends = 0
+    /// Times ``send(_:)`` had to wait because the window was full.
+    private(set) var windowFullWaits = 0
+    /// Acknowledgements that could not be decoded or named another agent.
+    private(set) var badAcknowledgements = 0
+
+    /// Batches sent (or queued) and not yet acknowledged.
+    var unacknowledged: Int { window.count - head }
+
+    /// Connects a DEALER with routing id `agentID` to `endpoint`.
+    init(
+        context: ZeroMQContext,
+        endpoint: String,
+        agentID: String,
+        capacity: Int,
+        resendAfter: Duration
+    ) throws {
+        self.agentID = agentID
+        self.capacity = capacity
+        self.resendAfter = resendAfter
+        socket = try ZeroMQSocket(context, type: .dealer, linger: .zero)
+        try socket.setRoutingID(Array(agentID.utf8))
+        try socket.setSendHighWaterMark(Int32(clamping: capacity * 2))
+        try socket.connect(endpoint)
+    }
+
+    /// Sends the batch that `encode` builds for the next sequence number; waits for room in the window first
+    /// (reading acknowledgements and resending) unless `stop` says to give up waiting.
+    func send(_ encode: (UInt64) throws -> [UInt8], stop: StopSignal) throws {
+        if unacknowledged >= capacity {
+            windowFullWaits += 1
+            while unacknowledged >= capacity && !stop.isRequested {
+                try pump(timeout: .milliseconds(50))
+            }
+        }
+        let sequence = nextSequence
+        let bytes = try encode(sequence)
+        nextSequence += 1
+        var entry = Outstanding(sequence: sequence, bytes: bytes, lastSent: nil)
+        if try socket.trySend(CollectionOfOne(bytes)) { entry.lastSent = clock.now }
+        window.append(entry)
+        batchesSent += 1
+    }
+
+    /// Reads acknowledgements for up to `timeout` (returns after the first burst), then resends what is overdue.
+    func pump(timeout: Duration) throws {
+        if let frames = try socket.receive(timeout: timeout) {
+            handle(frames)
+            while let more = try socket.receive(timeout: .zero) { handle(more) }
+        }
+        try resendOverdue()
+    }
+
+    /// Waits up to `timeout` until every batch is acknowledged; returns whether they all were.
+    func drain(timeout: Duration) throws -> Bool {
+        let deadline = clock.now + timeout
+        while unacknowledged > 0 {
+            let left = deadline - clock.now
+            if left <= .zero { break }
+            try pump(timeout: min(left, .milliseconds(100)))
+        }
+        return unacknowledged == 0
+    }
+
+    private func handle(_ frames: [ZeroMQFrame]) {
+        guard frames.count == 1,
+            let ack = try? frames[0].withUnsafeBytes({ (bytes) throws(ProtocolError) in
+                try Acknowledgement(decoding: bytes)
+            }),
+            ack.agentID == agentID
+        else {
+            badAcknowledgements += 1
+            return
+        }
+        guard ack.highestContiguousSequence > acknowledged else { return }
+        acknowledged = min(ack.highestContiguousSequence, nextSequence - 1)
+        while head < window.count && window[head].sequence <= acknowledged { head += 1 }
+        if head > 256 && head * 2 > window.count {
+            window.removeFirst(head)
+            head = 0
+        }
+    }
+
+    private func resendOverdue() throws {
+        let now = clock.now
+        var index = head
+        while index < window.count {
+            if let lastSent = window[index].lastSent, now - lastSent < resendAfter {
+                index += 1
+                continue
+            }
+            guard try socket.trySend(CollectionOfOne(window[index].bytes)) else { return }
+            if window[index].lastSent != nil { resends += 1 }
+            window[index].lastSent = now
+            index += 1
+        }
+    }
+}
