@@ -41,9 +41,9 @@ extension EventBatch {
         let numericCount = schema.numericCount
         let categoricalCount = schema.categoricalCount
         let minimumEventBytes = 12 + 8 * numericCount + 4 * categoricalCount + 8 * metricCount
-        reserveCapacity(min(eventCount, reader.remaining / minimumEventBytes))
         try decodeEvents(
             count: eventCount,
+            capacity: min(eventCount, reader.remaining / minimumEventBytes),
             from: &reader,
             dictionarySize: UInt32(truncatingIfNeeded: dictionary.count)
         )
@@ -68,6 +68,7 @@ extension EventBatch {
 
     private mutating func decodeEvents(
         count eventCount: Int,
+        capacity: Int,
         from reader: inout WireReader,
         dictionarySize: UInt32
     ) throws(ProtocolError) {
@@ -75,6 +76,33 @@ extension EventBatch {
         let categoricalCount = schema.categoricalCount
         let metricCount = customMetricNames.count
         let bytes = reader.bytes
+        // Local columns: the optimiser keeps them in registers and hoists uniqueness checks out of the loop.
+        var timestamps: [Int64] = []
+        var outcomeCodes: [UInt16] = []
+        var latencies: [Double] = []
+        var requestIDBytes: [UInt8] = []
+        var requestIDEnds: [UInt32] = []
+        var predictionKinds: [PredictionKind] = []
+        var predictionNumbers: [Double] = []
+        var predictionClasses: [UInt32] = []
+        var probabilityEnds: [UInt32] = []
+        var probabilityClasses: [UInt32] = []
+        var probabilityValues: [Double] = []
+        var numericValues: [Double] = []
+        var categoricalIndices: [UInt32] = []
+        var customMetricValues: [Double] = []
+        timestamps.reserveCapacity(capacity)
+        outcomeCodes.reserveCapacity(capacity)
+        latencies.reserveCapacity(capacity)
+        requestIDEnds.reserveCapacity(capacity)
+        predictionKinds.reserveCapacity(capacity)
+        predictionNumbers.reserveCapacity(capacity)
+        predictionClasses.reserveCapacity(capacity)
+        probabilityEnds.reserveCapacity(capacity)
+        numericValues.reserveCapacity(capacity * numericCount)
+        categoricalIndices.reserveCapacity(capacity * categoricalCount)
+        customMetricValues.reserveCapacity(capacity * metricCount)
+
         for _ in 0..<eventCount {
             timestamps.append(try reader.readInt64(.timestamp))
             let flagsOffset = reader.offset
@@ -83,7 +111,10 @@ extension EventBatch {
             if flags & 0b01 != 0 {
                 let span = try reader.readStringSpan(.requestID, allowEmpty: false)
                 requestIDBytes.append(
-                    contentsOf: UnsafeRawBufferPointer(rebasing: bytes[span.start..<(span.start &+ span.count)])
+                    contentsOf: UnsafeBufferPointer(
+                        start: bytes.baseAddress.map { ($0 + span.start).assumingMemoryBound(to: UInt8.self) },
+                        count: span.count
+                    )
                 )
             }
             requestIDEnds.append(UInt32(truncatingIfNeeded: requestIDBytes.count))
@@ -97,7 +128,55 @@ extension EventBatch {
                 latencies.append(.nan)
             }
             outcomeCodes.append(try reader.readUInt16(.outcome))
-            try decodePrediction(from: &reader, dictionarySize: dictionarySize)
+
+            let kindOffset = reader.offset
+            let rawKind = try reader.readUInt8(.predictionKind)
+            switch rawKind {
+            case PredictionKind.absent.rawValue:
+                predictionKinds.append(.absent)
+                predictionNumbers.append(.nan)
+                predictionClasses.append(WireFormat.missingIndex)
+            case PredictionKind.number.rawValue:
+                predictionNumbers.append(try reader.readFiniteDouble(.predictionNumber))
+                predictionKinds.append(.number)
+                predictionClasses.append(WireFormat.missingIndex)
+            case PredictionKind.classLabel.rawValue:
+                let classOffset = reader.offset
+                let index = try reader.readUInt32(.predictionClass)
+                if index >= dictionarySize {
+                    throw ProtocolError(.dictionaryIndexOutOfRange(.predictionClass, index), at: classOffset)
+                }
+                predictionKinds.append(.classLabel)
+                predictionNumbers.append(.nan)
+                predictionClasses.append(index)
+            case PredictionKind.probabilities.rawValue:
+                let probabilityCount = try reader.readCount(
+                    .probabilityCount,
+                    wide: false,
+                    range: 1...WireLimits.maxProbabilitiesPerPrediction
+                )
+                for _ in 0..<probabilityCount {
+                    let classOffset = reader.offset
+                    let index = try reader.readUInt32(.probabilityClass)
+                    if index >= dictionarySize {
+                        throw ProtocolError(.dictionaryIndexOutOfRange(.probabilityClass, index), at: classOffset)
+                    }
+                    let valueOffset = reader.offset
+                    let value = try reader.readDouble(.probabilityValue)
+                    if !value.isFinite { throw ProtocolError(.nonFiniteValue(.probabilityValue), at: valueOffset) }
+                    if value < 0 || value > 1 {
+                        throw ProtocolError(.valueOutOfRange(.probabilityValue), at: valueOffset)
+                    }
+                    probabilityClasses.append(index)
+                    probabilityValues.append(value)
+                }
+                predictionKinds.append(.probabilities)
+                predictionNumbers.append(.nan)
+                predictionClasses.append(WireFormat.missingIndex)
+            default:
+                throw ProtocolError(.invalidEnumValue(.predictionKind, rawKind), at: kindOffset)
+            }
+            probabilityEnds.append(UInt32(truncatingIfNeeded: probabilityClasses.count))
 
             try reader.requireElements(numericCount, size: 8, .numericFeature)
             for _ in 0..<numericCount {
@@ -123,60 +202,20 @@ extension EventBatch {
                 customMetricValues.append(value)
             }
         }
-    }
 
-    @inline(__always)
-    private mutating func decodePrediction(
-        from reader: inout WireReader,
-        dictionarySize: UInt32
-    ) throws(ProtocolError) {
-        let kindOffset = reader.offset
-        let rawKind = try reader.readUInt8(.predictionKind)
-        switch rawKind {
-        case PredictionKind.absent.rawValue:
-            predictionKinds.append(.absent)
-            predictionNumbers.append(.nan)
-            predictionClasses.append(WireFormat.missingIndex)
-        case PredictionKind.number.rawValue:
-            predictionNumbers.append(try reader.readFiniteDouble(.predictionNumber))
-            predictionKinds.append(.number)
-            predictionClasses.append(WireFormat.missingIndex)
-        case PredictionKind.classLabel.rawValue:
-            let classOffset = reader.offset
-            let index = try reader.readUInt32(.predictionClass)
-            if index >= dictionarySize {
-                throw ProtocolError(.dictionaryIndexOutOfRange(.predictionClass, index), at: classOffset)
-            }
-            predictionKinds.append(.classLabel)
-            predictionNumbers.append(.nan)
-            predictionClasses.append(index)
-        case PredictionKind.probabilities.rawValue:
-            let probabilityCount = try reader.readCount(
-                .probabilityCount,
-                wide: false,
-                range: 1...WireLimits.maxProbabilitiesPerPrediction
-            )
-            for _ in 0..<probabilityCount {
-                let classOffset = reader.offset
-                let index = try reader.readUInt32(.probabilityClass)
-                if index >= dictionarySize {
-                    throw ProtocolError(.dictionaryIndexOutOfRange(.probabilityClass, index), at: classOffset)
-                }
-                let valueOffset = reader.offset
-                let value = try reader.readDouble(.probabilityValue)
-                if !value.isFinite { throw ProtocolError(.nonFiniteValue(.probabilityValue), at: valueOffset) }
-                if value < 0 || value > 1 {
-                    throw ProtocolError(.valueOutOfRange(.probabilityValue), at: valueOffset)
-                }
-                probabilityClasses.append(index)
-                probabilityValues.append(value)
-            }
-            predictionKinds.append(.probabilities)
-            predictionNumbers.append(.nan)
-            predictionClasses.append(WireFormat.missingIndex)
-        default:
-            throw ProtocolError(.invalidEnumValue(.predictionKind, rawKind), at: kindOffset)
-        }
-        probabilityEnds.append(UInt32(truncatingIfNeeded: probabilityClasses.count))
+        self.timestamps = timestamps
+        self.outcomeCodes = outcomeCodes
+        self.latencies = latencies
+        self.requestIDBytes = requestIDBytes
+        self.requestIDEnds = requestIDEnds
+        self.predictionKinds = predictionKinds
+        self.predictionNumbers = predictionNumbers
+        self.predictionClasses = predictionClasses
+        self.probabilityEnds = probabilityEnds
+        self.probabilityClasses = probabilityClasses
+        self.probabilityValues = probabilityValues
+        self.numericValues = numericValues
+        self.categoricalIndices = categoricalIndices
+        self.customMetricValues = customMetricValues
     }
 }
