@@ -73,15 +73,21 @@ public enum KolmogorovSmirnov {
         guard n1 > 0, n2 > 0 else {
             throw StatisticsError(.emptySample, "Both samples of a Kolmogorov-Smirnov test must be non-empty.")
         }
-        let maxDifference = maximumScaledDifference(sortedReference, sortedCurrent)
+        let contiguous = sortedReference.withContiguousStorageIfAvailable { a in
+            sortedCurrent.withContiguousStorageIfAvailable { b in maximumScaledDifference(a, b) }
+        }
+        let maxDifference =
+            (contiguous ?? nil) ?? maximumScaledDifference(Array(sortedReference), Array(sortedCurrent))
         return pValue(maxScaledDifference: maxDifference, n1: n1, n2: n2, method: method)
     }
 
     /// `max |i·n₂ − j·n₁|` over all distinct values, where `i`, `j` count values ≤ the value in each sample.
-    static func maximumScaledDifference(
-        _ a: some RandomAccessCollection<Double>,
-        _ b: some RandomAccessCollection<Double>
-    ) -> Int {
+    static func maximumScaledDifference(_ a: [Double], _ b: [Double]) -> Int {
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in maximumScaledDifference(pa, pb) } }
+    }
+
+    /// `max |i·n₂ − j·n₁|` on contiguous sorted storage (the hot loop: no generic dispatch, no allocation).
+    static func maximumScaledDifference(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Int {
         let n1 = a.count
         let n2 = b.count
         var best = 0

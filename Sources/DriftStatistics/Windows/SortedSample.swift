@@ -73,6 +73,15 @@ public struct SortedSample: Sendable, Hashable, Codable, RandomAccessCollection 
         return removed
     }
 
+    /// Gives direct access to the sorted values (lets two-sample tests run on contiguous memory).
+    public func withContiguousStorageIfAvailable<R>(
+        _ body: (UnsafeBufferPointer<Double>) throws -> R
+    ) rethrows -> R? {
+        try storage.withUnsafeBufferPointer { buffer in
+            try body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
     /// Removes every value, keeping the capacity.
     public mutating func removeAll() {
         count = 0
