@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "DriftProtocol", targets: ["DriftProtocol"]),
         .library(name: "DriftStatistics", targets: ["DriftStatistics"]),
+        .library(name: "DriftEngine", targets: ["DriftEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,11 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "Collections", package: "swift-collections"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftEngine",
+            dependencies: ["DriftStatistics", "DriftProtocol"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -82,6 +88,11 @@ let package = Package(
             name: "DriftStatisticsTests",
             dependencies: ["DriftStatistics"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftEngineTests",
+            dependencies: ["DriftEngine"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
