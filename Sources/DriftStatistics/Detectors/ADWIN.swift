@@ -151,8 +151,29 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         if driftDetected {
             clearWindow()
         }
-        insert(value)
-        driftDetected = detectChange()
+        // The bucket arrays are moved out of `self` for the update so that they are uniquely referenced locals:
+        // the hot loops then work on raw pointers without per-element uniqueness checks.
+        var t: [Double] = []
+        var v: [Double] = []
+        var c: [Int32] = []
+        swap(&t, &totals)
+        swap(&v, &variances)
+        swap(&c, &counts)
+        defer {
+            swap(&t, &totals)
+            swap(&v, &variances)
+            swap(&c, &counts)
+        }
+        let detected = t.withUnsafeMutableBufferPointer { tp in
+            v.withUnsafeMutableBufferPointer { vp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    let buckets = Buckets(totals: tp, variances: vp, counts: cp, slots: slots)
+                    insert(value, buckets)
+                    return detectChange(buckets)
+                }
+            }
+        }
+        driftDetected = detected
         if driftDetected {
             detections += 1
         }
@@ -181,11 +202,39 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         driftDetected = false
     }
 
-    private mutating func insert(_ value: Double) {
-        let slot = Int(counts[0])
-        totals[slot] = value
-        variances[slot] = 0
-        counts[0] += 1
+    /// Raw views of the bucket arrays during one update.
+    private struct Buckets {
+        let totals: UnsafeMutableBufferPointer<Double>
+        let variances: UnsafeMutableBufferPointer<Double>
+        let counts: UnsafeMutableBufferPointer<Int32>
+        let slots: Int
+
+        /// Removes the first `n` buckets of a level, shifting the others down.
+        @inline(__always)
+        func dropFirst(_ n: Int, ofLevel level: Int) {
+            let base = level * slots
+            let count = Int(counts[level])
+            var index = 0
+            while index + n < count {
+                totals[base + index] = totals[base + index + n]
+                variances[base + index] = variances[base + index + n]
+                index += 1
+            }
+            while index < count {
+                totals[base + index] = 0
+                variances[base + index] = 0
+                index += 1
+            }
+            counts[level] = Int32(count - n)
+        }
+    }
+
+    @inline(__always)
+    private mutating func insert(_ value: Double, _ buckets: Buckets) {
+        let slot = Int(buckets.counts[0])
+        buckets.totals[slot] = value
+        buckets.variances[slot] = 0
+        buckets.counts[0] += 1
         width += 1
         var increment = 0.0
         if width > 1.0 {
@@ -194,85 +243,71 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
         variance += increment
         total += value
-        compress()
+        if Int(buckets.counts[0]) == slots {
+            compress(buckets)
+        }
     }
 
-    /// Removes the first `n` buckets of a level, shifting the others down.
-    @inline(__always)
-    private mutating func dropFirst(_ n: Int, ofLevel level: Int) {
-        let base = level * slots
-        let count = Int(counts[level])
-        var index = 0
-        while index + n < count {
-            totals[base + index] = totals[base + index + n]
-            variances[base + index] = variances[base + index + n]
-            index += 1
-        }
-        while index < count {
-            totals[base + index] = 0
-            variances[base + index] = 0
-            index += 1
-        }
-        counts[level] = Int32(count - n)
-    }
-
-    private mutating func compress() {
+    private mutating func compress(_ buckets: Buckets) {
         var level = 0
-        while Int(counts[level]) == slots {
+        while Int(buckets.counts[level]) == slots {
             if level == configuration.maxLevels - 1 {
                 // The memory bound: the oldest bucket leaves the window instead of being merged upwards.
-                _ = deleteOldest()
+                deleteOldest(buckets)
                 return
             }
             let size = Double(UInt64(1) << UInt64(level))
             let base = level * slots
-            let t0 = totals[base]
-            let t1 = totals[base + 1]
+            let t0 = buckets.totals[base]
+            let t1 = buckets.totals[base + 1]
             let mu1 = t0 / size
             let mu2 = t1 / size
             let merged = t0 + t1
             let temp = size * 0.5 * (mu1 - mu2) * (mu1 - mu2)
-            let mergedVariance = variances[base] + variances[base + 1] + temp
+            let mergedVariance = buckets.variances[base] + buckets.variances[base + 1] + temp
             if level + 1 >= levels {
                 levels = level + 2
             }
-            let next = (level + 1) * slots + Int(counts[level + 1])
-            totals[next] = merged
-            variances[next] = mergedVariance
-            counts[level + 1] += 1
-            dropFirst(2, ofLevel: level)
-            if Int(counts[level + 1]) <= configuration.maxBuckets {
+            let next = (level + 1) * slots + Int(buckets.counts[level + 1])
+            buckets.totals[next] = merged
+            buckets.variances[next] = mergedVariance
+            buckets.counts[level + 1] += 1
+            buckets.dropFirst(2, ofLevel: level)
+            if Int(buckets.counts[level + 1]) <= configuration.maxBuckets {
                 break
             }
             level += 1
         }
     }
 
-    @discardableResult
-    private mutating func deleteOldest() -> Double {
+    private mutating func deleteOldest(_ buckets: Buckets) {
         let last = levels - 1
         let n = Double(UInt64(1) << UInt64(last))
-        let u = totals[last * slots]
-        let v = variances[last * slots]
+        let u = buckets.totals[last * slots]
+        let v = buckets.variances[last * slots]
         let mu = u / n
         width -= n
         total -= u
         let muWindow = total / width
         let increment = v + n * width * (mu - muWindow) * (mu - muWindow) / (n + width)
         variance -= increment
-        dropFirst(1, ofLevel: last)
-        if counts[last] == 0 && last > 0 {
+        buckets.dropFirst(1, ofLevel: last)
+        if buckets.counts[last] == 0 && last > 0 {
             levels -= 1
         }
-        return n
     }
 
-    private mutating func detectChange() -> Bool {
-        var changeDetected = false
+    @inline(__always)
+    private mutating func detectChange(_ buckets: Buckets) -> Bool {
         tick += 1
         guard tick % configuration.clock == 0, width > Double(configuration.gracePeriod) else {
             return false
         }
+        return scanCuts(buckets)
+    }
+
+    private mutating func scanCuts(_ buckets: Buckets) -> Bool {
+        var changeDetected = false
         let minLength = Double(configuration.minWindowLength)
         var reduceWidth = true
         while reduceWidth {
@@ -286,12 +321,12 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             var level = levels - 1
             outer: while level >= 0 {
                 let size = Double(UInt64(1) << UInt64(level))
-                let count = Int(counts[level])
+                let count = Int(buckets.counts[level])
                 let base = level * slots
                 for k in 0..<count {
                     n0 += size
                     n1 -= size
-                    let bucketTotal = totals[base + k]
+                    let bucketTotal = buckets.totals[base + k]
                     u0 += bucketTotal
                     u1 -= bucketTotal
                     if level == 0 && k == count - 1 {
@@ -306,7 +341,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                             reduceWidth = true
                             changeDetected = true
                             if width > 0 {
-                                deleteOldest()
+                                deleteOldest(buckets)
                                 break outer
                             }
                         }
