@@ -4,8 +4,8 @@
 /// Both buffers are reserved to `capacity` up front, so a full window never allocates: an update overwrites the
 /// oldest ring slot and moves one element inside the sorted buffer.
 ///
-/// - Complexity: `insert` is O(capacity) (one binary search and one shift); ``robustStatistics()`` is
-///   O(capacity). Memory: `2 × capacity × 8` bytes of storage plus two array headers.
+/// - Complexity: `insert` is O(capacity) (one binary search and one shift); ``robustStatistics(trimmedFraction:)``
+///   is O(capacity) with a branch-free inner loop. Memory: `2 × capacity × 8` bytes of storage plus two array headers.
 struct AnomalyOrderedWindow: Sendable, Hashable {
     /// The largest number of values held.
     let capacity: Int
@@ -118,46 +118,72 @@ struct AnomalyOrderedWindow: Sendable, Hashable {
         return low
     }
 
-    /// The median, the median absolute deviation (MAD) and the mean absolute deviation from the median.
+    /// The median, the median absolute deviation (MAD) and the trimmed mean absolute deviation from the median.
     ///
-    /// For an even count the median and the MAD are the means of the two middle order statistics. The MAD is found
-    /// by merging the deviations below and above the median, which are each already ordered in the sorted buffer,
-    /// so no scratch storage is needed. Call only when not empty.
-    func robustStatistics() -> (median: Double, mad: Double, meanAbsoluteDeviation: Double) {
+    /// For an even count the median and the MAD are the means of the two middle order statistics. The deviations
+    /// below the median (`median − sorted[lowMiddle − i]`) and above it (`sorted[lowMiddle + 1 + j] − median`) are
+    /// each already ascending in the sorted buffer, so an order statistic of all deviations is the k-th smallest of
+    /// two sorted sequences, found by binary search without scratch storage. The trimmed mean is the mean of the
+    /// smallest `floor(trimmedFraction × count)` deviations (at least one): the sum of all deviations minus the
+    /// largest ones, which are walked inwards from both ends of the buffer. Call only when not empty.
+    ///
+    /// - Parameter trimmedFraction: The fraction of smallest deviations averaged, in (0, 1].
+    /// - Complexity: O(count) for one branch-free sum, plus O(log count) for the MAD and
+    ///   O((1 − trimmedFraction) × count) for the trimmed part.
+    func robustStatistics(
+        trimmedFraction: Double
+    ) -> (median: Double, mad: Double, trimmedMeanAbsoluteDeviation: Double) {
         sorted.withUnsafeBufferPointer { buffer in
             let n = buffer.count
             let lowMiddle = (n - 1) / 2
             let highMiddle = n / 2
             let median = (buffer[lowMiddle] + buffer[highMiddle]) / 2
+            let belowCount = lowMiddle + 1
+            let aboveCount = n - belowCount
 
-            var left = lowMiddle
-            var right = lowMiddle + 1
-            var lowDeviation = 0.0
-            var highDeviation = 0.0
-            for rank in 0...highMiddle {
-                let leftDeviation = left >= 0 ? median - buffer[left] : Double.infinity
-                let rightDeviation = right < n ? buffer[right] - median : Double.infinity
-                let deviation: Double
-                if leftDeviation <= rightDeviation {
-                    deviation = leftDeviation
-                    left -= 1
-                } else {
-                    deviation = rightDeviation
-                    right += 1
+            // The k-th smallest (0-based) deviation: take `i` from below and `k + 1 − i` from above, with the
+            // smallest `i` whose next below-deviation is not smaller than the last above-deviation taken.
+            func deviation(rank k: Int) -> Double {
+                var low = max(0, k + 1 - aboveCount)
+                var high = min(k + 1, belowCount)
+                while low < high {
+                    let i = (low + high) / 2
+                    let j = k + 1 - i
+                    let below = median - buffer[lowMiddle - i]
+                    let lastAbove = buffer[lowMiddle + j] - median
+                    if below < lastAbove {
+                        low = i + 1
+                    } else {
+                        high = i
+                    }
                 }
-                if rank == lowMiddle {
-                    lowDeviation = deviation
-                }
-                if rank == highMiddle {
-                    highDeviation = deviation
-                }
+                let j = k + 1 - low
+                let lastBelow = low > 0 ? median - buffer[lowMiddle - low + 1] : -Double.infinity
+                let lastAbove = j > 0 ? buffer[lowMiddle + j] - median : -Double.infinity
+                return max(lastBelow, lastAbove)
             }
+            let mad = (deviation(rank: lowMiddle) + deviation(rank: highMiddle)) / 2
 
-            var absoluteDeviationSum = 0.0
+            var totalSum = 0.0
             for index in 0..<n {
-                absoluteDeviationSum += abs(buffer[index] - median)
+                totalSum += abs(buffer[index] - median)
             }
-            return (median, (lowDeviation + highDeviation) / 2, absoluteDeviationSum / Double(n))
+            let trimmedCount = min(n, max(1, Int(trimmedFraction * Double(n))))
+            var largestSum = 0.0
+            var left = 0
+            var right = n - 1
+            for _ in 0..<(n - trimmedCount) {
+                let leftDeviation = median - buffer[left]
+                let rightDeviation = buffer[right] - median
+                if leftDeviation >= rightDeviation {
+                    largestSum += leftDeviation
+                    left += 1
+                } else {
+                    largestSum += rightDeviation
+                    right -= 1
+                }
+            }
+            return (median, mad, max(0, totalSum - largestSum) / Double(trimmedCount))
         }
     }
 }

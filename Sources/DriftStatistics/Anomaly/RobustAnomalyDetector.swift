@@ -1,10 +1,12 @@
 /// A univariate streaming anomaly detector for metric series (latency, request rate, custom metrics).
 ///
 /// Each finite observation is scored with a robust z-score against a sliding window of the most recent values:
-/// `z = (x − median) / scale`, where `scale = max(1.4826 · MAD, 1.2533 · mean |x − median|, ε · max(1, |median|))`.
-/// The two factors make each estimate consistent for the standard deviation of a normal distribution (Hampel's MAD,
-/// Rousseeuw & Croux 1993; the mean absolute deviation times √(π/2)); the mean-deviation term keeps the scale
-/// positive when more than half of the window is one repeated value (square waves, idle counters). An observation is
+/// `z = (x − median) / scale`, where `scale = max(1.4826 · MAD, 1.3950 · T, ε · max(1, |median|))` and `T` is the
+/// mean of the smallest 95 % of the absolute deviations from the median (a trimmed mean deviation). The two factors
+/// make each estimate consistent for the standard deviation of a normal distribution (Hampel's MAD, see Rousseeuw &
+/// Croux 1993, "Alternatives to the median absolute deviation", JASA 88); the trimmed term keeps the scale positive
+/// when more than half of the window is one repeated value (square waves, idle counters) while ignoring up to 5 % of
+/// outliers, and `ε` (``Configuration/minimumRelativeScale``) keeps a constant window scorable. An observation is
 /// **anomalous** when `|z| ≥ threshold` **and** it lies outside every value currently in the window (a new extreme for
 /// the window's span, so a pattern that already happened inside the window, like a daily peak, does not alarm).
 /// An anomalous observation raises an **alarm** unless an alarm was raised fewer than `refractoryPeriod`
@@ -64,7 +66,7 @@ public struct RobustAnomalyDetector: Sendable {
     /// The current baseline: the median of the sliding window, or `nil` while the window is empty.
     public var baseline: Double? {
         guard window.count > 0 else { return nil }
-        return window.robustStatistics().median
+        return window.robustStatistics(trimmedFraction: Self.trimmedFraction).median
     }
 
     /// Scores one observation, updates the window, and says whether it raises an alarm.
@@ -92,11 +94,11 @@ public struct RobustAnomalyDetector: Sendable {
         var scale = 0.0
         var isAnomalous = false
         if window.count >= Self.minimumScoringCount {
-            let statistics = window.robustStatistics()
+            let statistics = window.robustStatistics(trimmedFraction: Self.trimmedFraction)
             baseline = statistics.median
             scale = max(
                 Self.madConsistency * statistics.mad,
-                Self.meanDeviationConsistency * statistics.meanAbsoluteDeviation,
+                Self.trimmedDeviationConsistency * statistics.trimmedMeanAbsoluteDeviation,
                 configuration.minimumRelativeScale * max(1, abs(statistics.median))
             )
             score = (value - baseline) / scale
@@ -135,6 +137,10 @@ public struct RobustAnomalyDetector: Sendable {
     static let minimumScoringCount = 8
     /// `1 / Φ⁻¹(3/4)`: makes the MAD a consistent estimator of a normal standard deviation.
     static let madConsistency = 1.482_602_218_505_602
-    /// `√(π/2)`: makes the mean absolute deviation a consistent estimator of a normal standard deviation.
-    static let meanDeviationConsistency = 1.253_314_137_315_500_3
+    /// The fraction of smallest absolute deviations averaged by the trimmed mean deviation: the largest 5 % (up to
+    /// 25 values of a 512-value window) are ignored, so single outliers do not inflate the scale.
+    static let trimmedFraction = 0.95
+    /// `1 / E[|Z| given |Z| < Φ⁻¹(0.975)]` for a standard normal `Z`: makes the 95 %-trimmed mean absolute deviation
+    /// a consistent estimator of a normal standard deviation (`0.95 / (2(φ(0) − φ(1.95996)))`).
+    static let trimmedDeviationConsistency = 1.395_018_770_250_759_3
 }
