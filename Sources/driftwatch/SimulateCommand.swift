@@ -16,15 +16,16 @@ struct SimulateCommand: ParsableCommand {
             around 20 ms and 0.5 % errors (code 500). Batches go over a DEALER socket with sequence numbers and \
             are resent until the collector acknowledges them (docs/protocol.md).
 
-            Incidents (--incident, repeatable): KIND@START+LENGTH[:TARGET][*MAGNITUDE], times in seconds from the \
-            start of the run:
-              feature_drift@20+30:amount*3   shift TARGET (default amount) by MAGNITUDE std (default 2); a \
-            categorical TARGET gets its rarest value's weight multiplied by 1+MAGNITUDE
-              prediction_drift@40+20*1.5     add MAGNITUDE to the model's logit score (default 1.5)
-              error_spike@60+20*0.3          error rate becomes MAGNITUDE (default 0.2)
-              latency_spike@90+20*4          latency times MAGNITUDE (default 3)
-              traffic_drop@120+30*0.1        request rate times MAGNITUDE, 0 to 1 (default 0.1)
-              accuracy_drop@150+30*0.4       labels disagree with the prediction at rate MAGNITUDE (default 0.4)
+            Incidents (--incident, repeatable): KIND@START+LENGTH[:TARGET][*MAGNITUDE],
+            START and LENGTH in seconds of event time from the start of the run:
+              feature_drift     TARGET (a feature, default amount) shifts by MAGNITUDE
+                                std (default 2); categorical: rarest value ×(1+MAGNITUDE)
+              prediction_drift  MAGNITUDE is added to the model's logit (default 1.5)
+              error_spike       the error rate becomes MAGNITUDE, 0–1 (default 0.2)
+              latency_spike     latency is multiplied by MAGNITUDE (default 3)
+              traffic_drop      the request rate is scaled by MAGNITUDE, 0–1 (default 0.1)
+              accuracy_drop     labels disagree at rate MAGNITUDE (default 0.4)
+            e.g. --incident feature_drift@20+30:amount*3 --incident error_spike@60+20*0.3
 
             With --fast nothing sleeps: event time is synthetic, starting at --start-time, and the same seed and \
             flags give byte-identical batches. Progress goes to standard error every 5 s; Ctrl-C stops with a \

@@ -63,9 +63,15 @@ final class AcknowledgedSender {
     }
 
     /// Sends the batch that `encode` builds for the next sequence number; waits for room in the window first
-    /// (reading acknowledgements and resending) unless `stop` says to give up waiting.
+    /// (reading acknowledgements and resending) unless `stop` says to give up waiting: the last batches of a
+    /// stopped run are kept beyond the window rather than lost.
     func send(_ encode: (UInt64) throws -> [UInt8], stop: StopSignal) throws {
-        if unacknowledged >= capacity {
+        if unacknowledged >= capacity && !stop.isRequested {
+            if windowFullWaits == 0 {
+                printError(
+                    "simulate: \(capacity) batches unacknowledged; waiting for acknowledgements before sending more"
+                )
+            }
             windowFullWaits += 1
             while unacknowledged >= capacity && !stop.isRequested {
                 try pump(timeout: .milliseconds(50))

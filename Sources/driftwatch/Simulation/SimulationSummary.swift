@@ -42,7 +42,7 @@ struct SimulationSummary: Sendable {
         if windowFullWaits > 0 {
             lines.append(
                 "simulate: waited \(windowFullWaits) time(s) for acknowledgements with \(windowCapacity) batches"
-                    + " unacknowledged (the collector was slower than the traffic; nothing was dropped)"
+                    + " unacknowledged (the collector did not keep up; nothing was dropped)"
             )
         }
         return lines

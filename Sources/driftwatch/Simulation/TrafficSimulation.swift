@@ -50,7 +50,7 @@ final class TrafficSimulation {
             }
             let horizon = configuration.fast ? Int64.max : nanoseconds(clock.now - wallStart)
             var generated = 0
-            while generated < 4096, let index = earliestModel() {
+            while generated < 4096, generated % 256 != 255 || !stop.isRequested, let index = earliestModel() {
                 let offset = models[index].nextOffset
                 if offset >= duration {
                     finished = true
