@@ -5,8 +5,9 @@
 /// values; once full, every update compares the newest `statSize` values with `statSize` values drawn without
 /// replacement from the older `windowSize − statSize` by a two-sample KS test, and signals a drift when
 /// `p ≤ α` and `D > 0.1`. The p-value is scipy's exact one for equal sample sizes (what River's call to
-/// `scipy.stats.ks_2samp(method="auto")` computes), tabulated once per configuration, so an update costs two
-/// sorts of `statSize` values and a merge.
+/// `scipy.stats.ks_2samp(method="auto")` computes), tabulated once per configuration. The window's slots are kept
+/// in value order (one removal and one insertion per update), and the drawn sample is marked in a bit set, so one
+/// pass over the window in value order gives both empirical distribution functions: nothing is sorted per update.
 ///
 /// The random draw uses a ``KSWINRandomSource``; with a source replaying CPython's `random.Random(seed)`, alarms
 /// are River's exactly. As in River, the detector (window and random source) starts afresh on the update after a
@@ -16,10 +17,10 @@
 /// zone. With the defaults the per-update test has a false-alarm rate of about 0.5 % on stationary data, so KSWIN
 /// signals often; raise `windowSize`/`statSize` or lower `alpha` for long stationary streams.
 ///
-/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), two samples (`statSize` doubles
-/// each), the index pool (`windowSize − statSize` Int32) and the p-value table (`statSize + 1` doubles), plus
-/// the struct: 2,105 bytes at the defaults with the default source.
-/// - Complexity: O(`statSize`²) per update (insertion sorts of 30 values), no allocation.
+/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), its value order (`windowSize`
+/// Int32), the index pool (`windowSize − statSize` Int32), a bit set over the window and the p-value table
+/// (`statSize + 1` doubles), plus the struct: 2,041 bytes at the defaults with the default source.
+/// - Complexity: O(`windowSize`) per update (a pass over 100 slots at the defaults), no allocation.
 public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Parameters, with River 0.26.1's defaults.
     public struct Configuration: Sendable, Codable, Hashable {
@@ -56,9 +57,10 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     private var source: Source
     private let pValues: [Double]
     private var window: [Double]
+    /// Window slots ordered by value (the first `count` entries are in use).
+    private var order: [Int32]
     private var pool: [Int32]
-    private var reference: [Double]
-    private var recent: [Double]
+    private var selected: [UInt64]
     private var head = 0
     private var count = 0
     /// The p-value of the last test (0 before the window first fills, as in River).
@@ -77,9 +79,9 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         self.source = source
         self.pValues = Self.exactEqualSizePValues(configuration.statSize)
         self.window = [Double](repeating: 0, count: configuration.windowSize)
+        self.order = [Int32](repeating: 0, count: configuration.windowSize)
         self.pool = [Int32](repeating: 0, count: configuration.windowSize - configuration.statSize)
-        self.reference = [Double](repeating: 0, count: configuration.statSize)
-        self.recent = [Double](repeating: 0, count: configuration.statSize)
+        self.selected = [UInt64](repeating: 0, count: (configuration.windowSize + 63) / 64)
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
@@ -94,10 +96,14 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         }
         let size = configuration.windowSize
         if count < size {
-            window[(head + count) % size] = value
+            let slot = head + count < size ? head + count : head + count - size
+            window[slot] = value
+            insertOrdered(slot: slot, value: value, used: count)
             count += 1
         } else {
+            removeOrdered(slot: head, used: size)
             window[head] = value
+            insertOrdered(slot: head, value: value, used: size - 1)
             head = head + 1 == size ? 0 : head + 1
         }
         guard count == size else {
@@ -107,74 +113,123 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         return state
     }
 
+    /// The position in `order` where `value` would be inserted after any equal values.
+    @inline(__always)
+    private func upperBound(_ value: Double, used: Int) -> Int {
+        var low = 0
+        var high = used
+        while low < high {
+            let mid = (low + high) >> 1
+            if window[Int(order[mid])] <= value {
+                low = mid + 1
+            } else {
+                high = mid
+            }
+        }
+        return low
+    }
+
+    private mutating func insertOrdered(slot: Int, value: Double, used: Int) {
+        let position = upperBound(value, used: used)
+        var index = used
+        while index > position {
+            order[index] = order[index - 1]
+            index -= 1
+        }
+        order[position] = Int32(slot)
+    }
+
+    private mutating func removeOrdered(slot: Int, used: Int) {
+        // Find the run of values equal to the slot's (binary search), then the slot within it.
+        let value = window[slot]
+        var low = 0
+        var high = used
+        while low < high {
+            let mid = (low + high) >> 1
+            if window[Int(order[mid])] < value {
+                low = mid + 1
+            } else {
+                high = mid
+            }
+        }
+        var position = low
+        while position < used && Int(order[position]) != slot {
+            position += 1
+        }
+        if position == used {
+            // Only reachable with NaN values, which compare unequal to themselves: fall back to a full scan.
+            position = order.firstIndex(of: Int32(slot)) ?? used - 1
+        }
+        while position < used - 1 {
+            order[position] = order[position + 1]
+            position += 1
+        }
+    }
+
     private mutating func test() {
         let size = configuration.windowSize
         let stat = configuration.statSize
         let older = size - stat
-        // CPython's random.sample, pool variant: a partial Fisher–Yates over 0 ..< older.
-        for index in 0..<older {
-            pool[index] = Int32(index)
-        }
-        for i in 0..<stat {
-            let j = source.index(below: older - i)
-            var position = head + Int(pool[j])
-            if position >= size {
-                position -= size
+        let start = head
+        var random = source
+        var pool: [Int32] = []
+        var selected: [UInt64] = []
+        swap(&pool, &self.pool)
+        swap(&selected, &self.selected)
+        // The reference sample is marked in a bit set over window slots; one pass over the window in value order
+        // then yields both empirical distribution functions, so nothing is sorted per update.
+        let h = window.withUnsafeBufferPointer { w in
+            order.withUnsafeBufferPointer { o in
+                pool.withUnsafeMutableBufferPointer { p in
+                    selected.withUnsafeMutableBufferPointer { mask in
+                        // CPython's random.sample, pool variant: a partial Fisher–Yates over 0 ..< older.
+                        for index in 0..<older {
+                            p[index] = Int32(index)
+                        }
+                        for i in 0..<stat {
+                            let j = random.index(below: older - i)
+                            var slot = start + Int(p[j])
+                            if slot >= size {
+                                slot -= size
+                            }
+                            mask[slot >> 6] |= 1 << UInt64(slot & 63)
+                            p[j] = p[older - i - 1]
+                        }
+                        var inReference = 0
+                        var inRecent = 0
+                        var best = 0
+                        for index in 0..<size {
+                            let slot = Int(o[index])
+                            if mask[slot >> 6] & (1 << UInt64(slot & 63)) != 0 {
+                                inReference += 1
+                            } else {
+                                var relative = slot - start
+                                if relative < 0 {
+                                    relative += size
+                                }
+                                if relative >= older {
+                                    inRecent += 1
+                                }
+                            }
+                            // Both ECDFs are right-continuous: compare only after the last of equal values.
+                            if index == size - 1 || w[Int(o[index + 1])] != w[slot] {
+                                best = max(best, abs(inReference - inRecent))
+                            }
+                        }
+                        for word in mask.indices {
+                            mask[word] = 0
+                        }
+                        return best
+                    }
+                }
             }
-            reference[i] = window[position]
-            pool[j] = pool[older - i - 1]
         }
-        for i in 0..<stat {
-            var position = head + older + i
-            if position >= size {
-                position -= size
-            }
-            recent[i] = window[position]
-        }
-        Self.insertionSort(&reference)
-        Self.insertionSort(&recent)
-        let h = Self.maximumDistance(reference, recent)
+        swap(&pool, &self.pool)
+        swap(&selected, &self.selected)
+        source = random
         statistic = Double(h) * 1.0 / Double(stat)
         pValue = pValues[h]
         driftDetected = pValue <= configuration.alpha && statistic > 0.1
-    }
-
-    /// max over x of |#{a ≤ x} − #{b ≤ x}| for two sorted samples of equal length (ties advance both sides).
-    @inline(__always)
-    private static func maximumDistance(_ a: [Double], _ b: [Double]) -> Int {
-        let n = a.count
-        var i = 0
-        var j = 0
-        var best = 0
-        while i < n && j < n {
-            let x = min(a[i], b[j])
-            while i < n && a[i] <= x {
-                i += 1
-            }
-            while j < n && b[j] <= x {
-                j += 1
-            }
-            best = max(best, abs(i - j))
-        }
-        return best
-    }
-
-    @inline(__always)
-    private static func insertionSort(_ values: inout [Double]) {
-        values.withUnsafeMutableBufferPointer { buffer in
-            guard buffer.count > 1 else {
-                return
-            }
-            for i in 1..<buffer.count {
-                let x = buffer[i]
-                var j = i - 1
-                while j >= 0 && buffer[j] > x {
-                    buffer[j + 1] = buffer[j]
-                    j -= 1
-                }
-                buffer[j + 1] = x
-            }
-        }
     }
 
     /// Forgets everything observed and restarts the random source from its initial state.
@@ -189,8 +244,8 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
 
     /// Bytes of state: the struct plus its five arrays.
     public var memoryFootprint: Int {
-        MemoryLayout<Self>.size + detectorHeapBytes(pValues) + detectorHeapBytes(window) + detectorHeapBytes(pool)
-            + detectorHeapBytes(reference) + detectorHeapBytes(recent)
+        MemoryLayout<Self>.size + detectorHeapBytes(pValues) + detectorHeapBytes(window) + detectorHeapBytes(order)
+            + detectorHeapBytes(pool) + detectorHeapBytes(selected)
     }
 }
 
@@ -243,6 +298,11 @@ extension KSWIN: Codable where Source: Codable {
                 debugDescription: "KSWIN checkpoint does not match its configuration."
             )
         }
+        // Rebuild the value order of the slots in use.
+        for offset in 0..<count {
+            let slot = head + offset < size ? head + offset : head + offset - size
+            insertOrdered(slot: slot, value: window[slot], used: offset)
+        }
     }
 }
 
@@ -256,9 +316,9 @@ extension KSWIN where Source == KSWINSplitMix64Source {
         self.source = initialSource
         self.pValues = Self.exactEqualSizePValues(configuration.statSize)
         self.window = [Double](repeating: 0, count: configuration.windowSize)
+        self.order = [Int32](repeating: 0, count: configuration.windowSize)
         self.pool = [Int32](repeating: 0, count: configuration.windowSize - configuration.statSize)
-        self.reference = [Double](repeating: 0, count: configuration.statSize)
-        self.recent = [Double](repeating: 0, count: configuration.statSize)
+        self.selected = [UInt64](repeating: 0, count: (configuration.windowSize + 63) / 64)
     }
 
     /// Creates a detector with the SplitMix64 source seeded with `seed`.
