@@ -37,17 +37,23 @@ extension EventBatch {
         }
 
         let eventCount = try reader.readCount(.eventCount, wide: true, range: 0...WireLimits.maxEventsPerBatch)
-        self.init(header: header, schema: schema, customMetricNames: metricNames, dictionary: dictionary)
+        var columns = EventColumns(
+            header: header,
+            schema: schema,
+            customMetricNames: metricNames,
+            dictionary: dictionary
+        )
         let numericCount = schema.numericCount
         let categoricalCount = schema.categoricalCount
         let minimumEventBytes = 12 + 8 * numericCount + 4 * categoricalCount + 8 * metricCount
-        try decodeEvents(
+        try columns.decodeEvents(
             count: eventCount,
             capacity: min(eventCount, reader.remaining / minimumEventBytes),
             from: &reader,
             dictionarySize: UInt32(truncatingIfNeeded: dictionary.count)
         )
         try reader.finish(minor: minor)
+        self.init(columns: columns)
     }
 
     /// Decodes an event-batch message held in an array.
@@ -66,7 +72,10 @@ extension EventBatch {
         self = try result.get()
     }
 
-    private mutating func decodeEvents(
+}
+
+extension EventColumns {
+    mutating func decodeEvents(
         count eventCount: Int,
         capacity: Int,
         from reader: inout WireReader,

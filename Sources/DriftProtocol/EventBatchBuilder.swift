@@ -7,8 +7,7 @@
 /// let bytes = builder.batch.encoded()
 /// ```
 public struct EventBatchBuilder: Sendable {
-    /// The batch built so far.
-    public private(set) var batch: EventBatch
+    private var columns: EventColumns
     private var dictionaryIndex: [String: UInt32] = [:]
     private var size: Int
 
@@ -30,12 +29,15 @@ public struct EventBatchBuilder: Sendable {
                 throw ProtocolError(.duplicateName(.customMetricName, name), at: nil)
             }
         }
-        batch = EventBatch(header: header, schema: schema, customMetricNames: customMetricNames)
-        size = batch.encodedSize
+        columns = EventColumns(header: header, schema: schema, customMetricNames: customMetricNames)
+        size = columns.encodedSize
     }
 
     /// Number of events appended so far.
-    public var count: Int { batch.count }
+    public var count: Int { columns.count }
+
+    /// The batch built so far (the same as ``build()``).
+    public var batch: EventBatch { EventBatch(columns: columns) }
 
     /// The size the batch will have when encoded, in bytes.
     public var encodedSize: Int { size }
@@ -48,9 +50,9 @@ public struct EventBatchBuilder: Sendable {
     ///   values, strings too long or empty, dictionary or message size limits.
     /// - Complexity: O(size of the event), amortised.
     public mutating func append(_ event: Event) throws(ProtocolError) {
-        let schema = batch.schema
-        if batch.count >= WireLimits.maxEventsPerBatch {
-            throw ProtocolError(.countOutOfRange(.eventCount, batch.count + 1), at: nil)
+        let schema = columns.schema
+        if columns.count >= WireLimits.maxEventsPerBatch {
+            throw ProtocolError(.countOutOfRange(.eventCount, columns.count + 1), at: nil)
         }
         if event.numericFeatures.count != schema.numericCount {
             throw ProtocolError(
@@ -68,11 +70,11 @@ public struct EventBatchBuilder: Sendable {
                 at: nil
             )
         }
-        if event.customMetrics.count != batch.customMetricNames.count {
+        if event.customMetrics.count != columns.customMetricNames.count {
             throw ProtocolError(
                 .schemaMismatch(
                     .customMetric,
-                    expected: batch.customMetricNames.count,
+                    expected: columns.customMetricNames.count,
                     found: event.customMetrics.count
                 ),
                 at: nil
@@ -125,9 +127,9 @@ public struct EventBatchBuilder: Sendable {
         for value in event.customMetrics {
             if let value, !value.isFinite { throw ProtocolError(.nonFiniteValue(.customMetric), at: nil) }
         }
-        if batch.dictionary.count + newStrings.count > WireLimits.maxDictionaryEntries {
+        if columns.dictionary.count + newStrings.count > WireLimits.maxDictionaryEntries {
             throw ProtocolError(
-                .countOutOfRange(.dictionaryCount, batch.dictionary.count + newStrings.count),
+                .countOutOfRange(.dictionaryCount, columns.dictionary.count + newStrings.count),
                 at: nil
             )
         }
@@ -139,17 +141,17 @@ public struct EventBatchBuilder: Sendable {
         // Validated: now mutate.
         size += added
         for string in newStrings {
-            dictionaryIndex[string] = UInt32(batch.dictionary.count)
-            batch.dictionary.append(string)
+            dictionaryIndex[string] = UInt32(columns.dictionary.count)
+            columns.dictionary.append(string)
         }
-        batch.appendValidated(event, dictionaryIndex: dictionaryIndex)
+        columns.appendValidated(event, dictionaryIndex: dictionaryIndex)
     }
 
     /// Returns the batch and leaves the builder as it is.
-    public func build() -> EventBatch { batch }
+    public func build() -> EventBatch { EventBatch(columns: columns) }
 }
 
-extension EventBatch {
+extension EventColumns {
     /// Appends an event whose values have been checked and whose strings are all in `dictionaryIndex`.
     mutating func appendValidated(_ event: Event, dictionaryIndex: [String: UInt32]) {
         timestamps.append(event.timestamp)

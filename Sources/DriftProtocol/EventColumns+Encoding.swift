@@ -1,7 +1,7 @@
-extension EventBatch {
+extension EventColumns {
     /// The exact size of ``encoded()``, in bytes.
     /// - Complexity: O(number of events + number of strings).
-    public var encodedSize: Int {
+    var encodedSize: Int {
         var size = WireFormat.preambleBytes + header.encodedSize + schema.encodedSize
         size += customMetricNames.reduce(2) { $0 + 2 + $1.utf8.count }
         size += dictionary.reduce(4) { $0 + 2 + $1.utf8.count }
@@ -25,7 +25,7 @@ extension EventBatch {
     /// The range of event `index`'s request id in ``requestIDBytes`` (empty when the event has none).
     /// - Parameter index: the event index.
     @inline(__always)
-    public func requestIDRange(of index: Int) -> Range<Int> {
+    func requestIDRange(of index: Int) -> Range<Int> {
         let start = index == 0 ? 0 : Int(requestIDEnds[index - 1])
         return start..<Int(requestIDEnds[index])
     }
@@ -33,7 +33,7 @@ extension EventBatch {
     /// The range of event `index`'s class probabilities in ``probabilityClasses`` and ``probabilityValues``.
     /// - Parameter index: the event index.
     @inline(__always)
-    public func probabilityRange(of index: Int) -> Range<Int> {
+    func probabilityRange(of index: Int) -> Range<Int> {
         let start = index == 0 ? 0 : Int(probabilityEnds[index - 1])
         return start..<Int(probabilityEnds[index])
     }
@@ -44,7 +44,7 @@ extension EventBatch {
     /// encoding cannot fail.
     /// - Returns: the message bytes, exactly ``encodedSize`` long.
     /// - Complexity: O(size of the message); one allocation.
-    public func encoded() -> [UInt8] {
+    func encoded() -> [UInt8] {
         WireWriter.encode(size: encodedSize) { writer in
             writer.preamble(.eventBatch)
             header.write(to: &writer)
