@@ -1,0 +1,46 @@
+import DriftProtocol
+import Testing
+
+@testable import DriftEngine
+
+@Suite("LabelJoin")
+struct LabelJoinTests {
+    @Test("Joins by request id, counts unmatched, expired and evicted")
+    func counters() {
+        var join = LabelJoin(windowLabels: 10)
+        let ok = stableHash("ok")
+        let fraud = stableHash("fraud")
+        join.expect(key: stableHash("a"), timestamp: 10, number: .nan, classHash: ok, maxPending: 3)
+        join.expect(key: stableHash("b"), timestamp: 20, number: .nan, classHash: fraud, maxPending: 3)
+        join.expect(key: stableHash("c"), timestamp: 30, number: .nan, classHash: ok, maxPending: 3)
+        join.expect(key: stableHash("d"), timestamp: 40, number: .nan, classHash: ok, maxPending: 3)
+        #expect(join.evicted == 1)
+        let joinedA = join.join(key: stableHash("a"), truth: .classLabel("ok"), positiveHash: fraud)
+        #expect(joinedA == false)
+        #expect(join.unmatched == 1)
+        let joinedB = join.join(key: stableHash("b"), truth: .classLabel("fraud"), positiveHash: fraud)
+        #expect(joinedB)
+        join.expire(now: 100, ttl: 65)
+        #expect(join.expired == 1)
+        #expect(join.pendingCount == 1)
+        let joinedD = join.join(key: stableHash("d"), truth: .classLabel("fraud"), positiveHash: fraud)
+        #expect(joinedD)
+        #expect(join.joined == 2)
+        #expect(join.metric(.accuracy) == 0.5)
+        #expect(join.metric(.precision) == 1)
+        #expect(join.metric(.recall) == 0.5)
+        #expect(join.metric(.f1).map { abs($0 - 2.0 / 3.0) < 1e-12 } == true)
+    }
+
+    @Test("Regression labels give MAE and RMSE")
+    func regression() {
+        var join = LabelJoin(windowLabels: 3)
+        for (i, (prediction, truth)) in [(1.0, 2.0), (5.0, 3.0), (0.0, 0.0), (4.0, 1.0)].enumerated() {
+            join.expect(key: UInt64(i), timestamp: Int64(i), number: prediction, classHash: 0, maxPending: 10)
+            _ = join.join(key: UInt64(i), truth: .number(truth), positiveHash: nil)
+        }
+        // Window of 3 keeps errors 2, 0, 3.
+        #expect(join.metric(.mae).map { abs($0 - 5.0 / 3.0) < 1e-12 } == true)
+        #expect(join.metric(.rmse).map { abs($0 - (13.0 / 3.0).squareRoot()) < 1e-12 } == true)
+    }
+}
