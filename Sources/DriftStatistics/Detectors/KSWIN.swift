@@ -90,6 +90,7 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Feeds one value.
     /// - Complexity: O(`statSize`²), no allocation.
     @discardableResult
+    @_specialize(exported:true,where Source == KSWINSplitMix64Source)
     public mutating func update(_ value: Double) -> ChangeDetectorState {
         if driftDetected {
             reset()
@@ -166,6 +167,7 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         }
     }
 
+    @_specialize(where Source == KSWINSplitMix64Source)
     private mutating func test() {
         let size = configuration.windowSize
         let stat = configuration.statSize
