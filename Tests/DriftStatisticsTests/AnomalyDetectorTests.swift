@@ -120,7 +120,7 @@ struct AnomalyDetectorTests {
     @Test("NaN and infinities are skipped and counted, and change nothing else")
     func anomalyNonFiniteInputs() {
         var clean = anomalyNoise(count: 1_000, mean: 10, sd: 1, seed: 6)
-        clean[500] += 15
+        clean[700] += 15
         var dirty = clean
         dirty.insert(.nan, at: 300)
         dirty.insert(.infinity, at: 450)
@@ -140,7 +140,10 @@ struct AnomalyDetectorTests {
         let cleanVerdicts = anomalyVerdicts(clean)
         #expect(finiteVerdicts.map(\.status) == cleanVerdicts.map(\.status))
         #expect(finiteVerdicts.map(\.score) == cleanVerdicts.map(\.score))
-        #expect(anomalyAlarmRows(cleanVerdicts) == [500])
+        // Row 393 is a genuine excursion of the Gaussian noise (|z| ≥ 4 and a new window extreme): at the default
+        // threshold i.i.d. normal noise alarms about once per 16k observations (P(|Z| ≥ 4) ≈ 6.3e-5).
+        #expect(anomalyAlarmRows(cleanVerdicts) == [393, 700])
+        #expect(abs(cleanVerdicts[393].score) >= 4 && abs(cleanVerdicts[393].score) < 5)
     }
 
     @Test("No alarm during warm-up, then the refractory period suppresses a second spike")
@@ -159,18 +162,18 @@ struct AnomalyDetectorTests {
 
     @Test("A checkpoint restored with Codable continues exactly like the original")
     func anomalyCodableRoundTrip() throws {
-        let values = anomalyNoise(count: 1_500, mean: 5, sd: 0.5, seed: 8).enumerated().map { row, value in
+        let values = anomalyNoise(count: 2_000, mean: 5, sd: 0.5, seed: 8).enumerated().map { row, value in
             row % 97 == 0 ? value + 10 : value
         }
         var original = RobustAnomalyDetector()
-        for row in 0..<900 {
+        for row in 0..<1_200 {
             _ = original.observe(values[row], at: Int64(row))
         }
         let data = try JSONEncoder().encode(original)
         var restored = try JSONDecoder().decode(RobustAnomalyDetector.self, from: data)
-        #expect(restored.observationCount == 900)
-        #expect(restored.windowCount == 512)
-        for row in 900..<1_500 {
+        #expect(restored.observationCount == 1_200)
+        #expect(restored.windowCount == 1_024)
+        for row in 1_200..<2_000 {
             let expected = original.observe(values[row], at: Int64(row))
             let actual = restored.observe(values[row], at: Int64(row))
             #expect(actual == expected)
@@ -245,12 +248,14 @@ struct AnomalyOrderedWindowTests {
 struct AnomalyNABGoldenTests {
     /// Regression guard: these rows, directions and scores were produced by this detector itself (default
     /// configuration, via `Benchmarks/NABEvaluation`), not by an external reference. A change to the algorithm or the
-    /// defaults must update them deliberately. NAB labels windows around rows 846–1046 and 2485–2685 for this
-    /// series; rows 946 and 2585 fall inside them, row 3593 is a false positive.
+    /// defaults must update them deliberately. NAB labels windows at rows 846–1046 and 2485–2685 for this series:
+    /// row 946 is a true detection, the others are false positives by NAB's labels (2691 is six rows late).
     static let goldenAlarms: [(row: Int, direction: AnomalyVerdict.Direction, score: Double)] = [
-        (946, .up, 134.865_626_249_271_34),
-        (2585, .up, 12.968_781_963_350_994),
-        (3593, .down, -7.747_167_094_787_642),
+        (946, .up, 126.343_642_907_987_81),
+        (2111, .up, 4.863_896_103_881_755),
+        (2399, .up, 5.653_836_094_725_383),
+        (2691, .up, 9.010_351_315_396_568),
+        (3606, .down, -13.744_752_518_029_106),
     ]
 
     @Test("Alarms on rds_cpu_utilization_e47b3b match the committed golden list")

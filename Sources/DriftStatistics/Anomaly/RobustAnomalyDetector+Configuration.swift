@@ -4,13 +4,15 @@ extension RobustAnomalyDetector {
     /// ``default`` is the single configuration used for every series in the NAB evaluation
     /// (`docs/anomaly-detection.md` explains how each value was chosen and what was tuned on the visible NAB set).
     public struct Configuration: Sendable, Hashable, Codable {
-        /// The number of most recent values the baseline is computed from (default 512: about 1.8 days of
-        /// 5-minute samples, so a daily pattern is inside the window). Memory is `16 × windowSize` bytes.
+        /// The number of most recent values the baseline is computed from (default 1024: about 3.6 days of
+        /// 5-minute samples, so several daily cycles are inside the window). Memory is `16 × windowSize` bytes.
         public var windowSize: Int
-        /// The smallest `|z|` that counts as anomalous (default 5).
+        /// The smallest `|z|` that counts as anomalous (default 4; i.i.d. normal noise then alarms about once per
+        /// 16 000 observations, since `P(|Z| ≥ 4) ≈ 6.3e-5`).
         public var threshold: Double
         /// After an alarm, anomalous observations within this many observations are reported as
-        /// ``AnomalyVerdict/Status/suppressed`` instead of alarming (default 200).
+        /// ``AnomalyVerdict/Status/suppressed`` instead of alarming (default 200: about the time a level shift takes
+        /// to fill enough of a 1024-value window, roughly a fifth, for the trimmed scale to absorb it).
         public var refractoryPeriod: Int
         /// No alarm is raised until more than this many finite observations have been seen (default 150).
         public var warmUp: Int
@@ -27,8 +29,8 @@ extension RobustAnomalyDetector {
         ///   - warmUp: Observations before the first possible alarm (≥ 0).
         ///   - minimumRelativeScale: Relative floor of the scale (> 0).
         public init(
-            windowSize: Int = 512,
-            threshold: Double = 5,
+            windowSize: Int = 1024,
+            threshold: Double = 4,
             refractoryPeriod: Int = 200,
             warmUp: Int = 150,
             minimumRelativeScale: Double = 1e-6

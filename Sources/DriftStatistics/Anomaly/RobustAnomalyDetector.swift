@@ -16,9 +16,11 @@
 /// - Both directions: the score is signed and the novelty test checks both extremes.
 /// - Robust to single outliers: the median and MAD have a 50 % breakdown point, so one outlier in the window moves
 ///   the baseline by at most one order statistic.
-/// - Adapts to level shifts: after a shift the new level fills the window and becomes the median after
-///   `windowSize / 2` observations; the refractory period keeps the shift from raising an alarm storm meanwhile.
-/// - Bounded memory: two buffers of `windowSize` doubles (8 KiB at the default 512) plus a few scalars.
+/// - Adapts to level shifts: after a shift the new values enter the window; once they are more than about 5 % of
+///   it the trimmed scale grows with them and new-level values stop scoring as anomalous, and after
+///   `windowSize / 2` observations the new level is the median. The refractory period covers the transition, so a
+///   shift raises one alarm, not a storm.
+/// - Bounded memory: two buffers of `windowSize` doubles (16 KiB at the default 1024) plus a few scalars.
 ///
 /// Non-finite inputs (NaN, ±∞) are skipped and counted in ``skippedCount``; they do not change the state.
 /// Timestamps are carried into the verdict; the windows and periods count observations, so the detector assumes a
@@ -138,7 +140,7 @@ public struct RobustAnomalyDetector: Sendable {
     /// `1 / Φ⁻¹(3/4)`: makes the MAD a consistent estimator of a normal standard deviation.
     static let madConsistency = 1.482_602_218_505_602
     /// The fraction of smallest absolute deviations averaged by the trimmed mean deviation: the largest 5 % (up to
-    /// 25 values of a 512-value window) are ignored, so single outliers do not inflate the scale.
+    /// 51 values of a 1024-value window) are ignored, so single outliers do not inflate the scale.
     static let trimmedFraction = 0.95
     /// `1 / E[|Z| given |Z| < Φ⁻¹(0.975)]` for a standard normal `Z`: makes the 95 %-trimmed mean absolute deviation
     /// a consistent estimator of a normal standard deviation (`0.95 / (2(φ(0) − φ(1.95996)))`).
