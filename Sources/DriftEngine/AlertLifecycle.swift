@@ -62,6 +62,7 @@ struct AlertLifecycle: Sendable, Hashable, Codable {
                 alert?.resolvedAt = now
             }
             guard let alert else { return nil }
+            if (change == .pending || change == .cancelled) && !settings.notifyPending { return nil }
             return AlertNotification(change: change, alert: alert)
         }
     }

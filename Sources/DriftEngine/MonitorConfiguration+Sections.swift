@@ -449,6 +449,10 @@ public struct LifecycleSettings: Sendable, Hashable, Codable, LayeredDecodable {
     public var severityOverrides: [String: AlertSeverityChoice] = [:]
     /// Kinds that never raise alerts (`disabled_kinds`, e.g. `[traffic]`; default none).
     public var disabledKinds: [String] = []
+    /// Whether `pending` and `cancelled` changes are returned as notifications (`notify_pending`, default false:
+    /// as in Prometheus, only firing, repeat, severity changes and resolutions are delivered; pending alerts are
+    /// visible in snapshots).
+    public var notifyPending: Bool = false
 
     /// The defaults documented on each property.
     public init() {}
@@ -459,6 +463,7 @@ public struct LifecycleSettings: Sendable, Hashable, Codable, LayeredDecodable {
         case repeatIntervalNanoseconds = "repeat_interval"
         case severityOverrides = "severity"
         case disabledKinds = "disabled_kinds"
+        case notifyPending = "notify_pending"
     }
 
     /// Decodes on top of the defaults.
@@ -473,6 +478,7 @@ public struct LifecycleSettings: Sendable, Hashable, Codable, LayeredDecodable {
         repeatIntervalNanoseconds = try c.duration(.repeatIntervalNanoseconds, or: base.repeatIntervalNanoseconds)
         severityOverrides = try c.value(.severityOverrides, or: base.severityOverrides)
         disabledKinds = try c.value(.disabledKinds, or: base.disabledKinds)
+        notifyPending = try c.value(.notifyPending, or: base.notifyPending)
     }
 
     /// Encodes with durations as text.
@@ -483,6 +489,7 @@ public struct LifecycleSettings: Sendable, Hashable, Codable, LayeredDecodable {
         try c.encodeDuration(repeatIntervalNanoseconds, forKey: .repeatIntervalNanoseconds)
         try c.encode(severityOverrides, forKey: .severityOverrides)
         try c.encode(disabledKinds, forKey: .disabledKinds)
+        try c.encode(notifyPending, forKey: .notifyPending)
     }
 }
 

@@ -29,6 +29,7 @@ struct AlertLifecycleTests {
         s.forNanoseconds = f * Self.second
         s.keepFiringForNanoseconds = keep * Self.second
         s.repeatIntervalNanoseconds = repeatEvery * Self.second
+        s.notifyPending = true
         return s
     }
 
@@ -71,6 +72,18 @@ struct AlertLifecycleTests {
         #expect(firing?.change == .firing)
         #expect(firing?.alert.startedAt == 20 * Self.second)
         #expect(lifecycle.step(nil, at: 51 * Self.second, settings: s)?.change == .resolved)
+    }
+
+    @Test("Pending and cancelled are not notified unless notify_pending is set")
+    func quietPending() {
+        var s = settings(for: 30, keep: 0, repeatEvery: 0)
+        s.notifyPending = false
+        var lifecycle = AlertLifecycle(id: "x", model: "m", version: "1", kind: .errorRate, feature: nil)
+        #expect(lifecycle.step(condition(), at: 0, settings: s) == nil)
+        #expect(lifecycle.alert?.state == .pending)
+        #expect(lifecycle.step(nil, at: 10 * Self.second, settings: s) == nil)
+        #expect(lifecycle.step(condition(), at: 20 * Self.second, settings: s) == nil)
+        #expect(lifecycle.step(condition(), at: 50 * Self.second, settings: s)?.change == .firing)
     }
 
     @Test("for = 0 fires at once; no repeat when repeat_interval is 0")

@@ -20,11 +20,14 @@ struct EngineTests {
         #expect(snapshot.models.first?.evaluations == 1000)
         #expect(snapshot.models.first?.features.count == 10)
         #expect(snapshot.models.first?.referenceReady == true)
+        #expect(snapshot.models.first?.alerts.allSatisfy { $0.state != .firing } == true)
     }
 
     @Test("A mean shift on one feature: pending, firing after `for`, resolved after recovery and keep_firing_for")
     func meanShift() throws {
-        var engine = MonitorEngine(resolver: ConfigurationResolver(defaults: testConfiguration(for: 5, keep: 5)))
+        var configuration = testConfiguration(for: 5, keep: 5)
+        configuration.lifecycle.notifyPending = true
+        var engine = MonitorEngine(resolver: ConfigurationResolver(defaults: configuration))
         var traffic = SyntheticTraffic(seed: 2)
         // 1 000 events per batch = 1 s of event time; evaluation every 1 000 events.
         var timeline: [(Int, AlertNotification)] = []
@@ -185,7 +188,9 @@ struct EngineTests {
     @Test("The same input twice gives identical notifications, whatever the batch sizes")
     func determinism() {
         func once(batchSize: Int) -> [AlertNotification] {
-            var engine = MonitorEngine(resolver: ConfigurationResolver(defaults: testConfiguration()))
+            var configuration = testConfiguration()
+            configuration.lifecycle.notifyPending = true
+            var engine = MonitorEngine(resolver: ConfigurationResolver(defaults: configuration))
             var traffic = SyntheticTraffic(seed: 10)
             var all = run(&engine, &traffic, batches: 40_000 / batchSize, size: batchSize) { index, t in
                 let second = index * batchSize / 1000
@@ -197,6 +202,7 @@ struct EngineTests {
         }
         let first = once(batchSize: 1000)
         #expect(first.count >= 4)
+        #expect(Set(first.map(\.alert.kind)) == [.dataDrift, .errorRate, .traffic])
         #expect(first == once(batchSize: 1000))
         #expect(first == once(batchSize: 250))
     }
