@@ -342,8 +342,8 @@ public struct AccuracySettings: Sendable, Hashable, Codable, LayeredDecodable {
     public var dropCritical: Double = 0.15
     /// How long a prediction waits for its label, in event time (`join_ttl`, default 1 h).
     public var joinTTLNanoseconds: Int64 = 3_600_000_000_000
-    /// Most predictions waiting for a label (`max_pending`, default 100 000; the oldest is evicted).
-    public var maxPending: Int = 100_000
+    /// Most predictions waiting for a label (`max_pending`, default 10 000; the oldest is evicted).
+    public var maxPending: Int = 10_000
 
     /// The defaults documented on each property.
     public init() {}
