@@ -195,6 +195,20 @@ struct AnomalyDetectorTests {
         }
     }
 
+    @Test("Memory is bounded by the window: the footprint does not grow with the stream")
+    func anomalyMemoryBound() {
+        var detector = RobustAnomalyDetector()
+        let empty = detector.memoryFootprint
+        for (row, value) in anomalyNoise(count: 5_000, mean: 1, sd: 1, seed: 9).enumerated() {
+            _ = detector.observe(value, at: Int64(row))
+        }
+        #expect(detector.memoryFootprint == empty)
+        // Two reserved buffers of 1024 doubles (16,384 B) plus headers and the struct.
+        #expect(detector.memoryFootprint >= 16_384 + 64 + MemoryLayout<RobustAnomalyDetector>.size)
+        #expect(detector.memoryFootprint <= 16_384 + 64 + MemoryLayout<RobustAnomalyDetector>.size + 64)
+        #expect(detector.windowCount == 1_024)
+    }
+
     @Test("Invalid configurations are reported")
     func anomalyConfigurationValidation() {
         #expect(RobustAnomalyDetector.Configuration.default.validationFailures.isEmpty)

@@ -46,6 +46,11 @@ struct AnomalyOrderedWindow: Sendable, Hashable {
     /// The largest value held; call only when not empty.
     var maximum: Double { sorted[sorted.count - 1] }
 
+    /// Heap bytes held by the two buffers: a 32-byte array header each plus their reserved capacity.
+    var heapBytes: Int {
+        2 * 32 + (ring.capacity + sorted.capacity) * MemoryLayout<Double>.stride
+    }
+
     /// The values in arrival order, oldest first.
     var arrivalOrder: [Double] {
         guard ring.count == capacity, head != 0 else { return ring }

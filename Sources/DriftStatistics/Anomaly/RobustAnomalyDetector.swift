@@ -65,6 +65,13 @@ public struct RobustAnomalyDetector: Sendable {
     /// The number of values currently in the sliding window.
     public var windowCount: Int { window.count }
 
+    /// The bytes this detector holds: the struct itself plus the two window buffers on the heap (header and
+    /// reserved capacity). About `16 × windowSize + 180` bytes (the allocator may round a buffer up by a
+    /// few elements): 16,561 bytes at the defaults on 64-bit Linux.
+    public var memoryFootprint: Int {
+        MemoryLayout<Self>.size + window.heapBytes
+    }
+
     /// The current baseline: the median of the sliding window, or `nil` while the window is empty.
     public var baseline: Double? {
         guard window.count > 0 else { return nil }
