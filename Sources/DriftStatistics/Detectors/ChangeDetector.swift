@@ -44,6 +44,7 @@ public protocol BinaryChangeDetector: Sendable {
 extension ChangeDetectorState {
     /// The state from River-style flags: drift wins over warning.
     @inlinable
+    @usableFromInline
     init(drift: Bool, warning: Bool) {
         self = drift ? .drift : (warning ? .warning : .stable)
     }

@@ -41,15 +41,24 @@ public struct DDM: BinaryChangeDetector, Codable, Hashable {
     /// The parameters in use.
     public let configuration: Configuration
 
-    private var count: Double = 0
-    private var errorRate: Double = 0
-    private var pMin: Double = 0
-    private var sMin: Double = 0
-    private var psMin: Double = .infinity
+    @usableFromInline
+    internal var count: Double = 0
+    @usableFromInline
+    internal var errorRate: Double = 0
+    @usableFromInline
+    internal var pMin: Double = 0
+    @usableFromInline
+    internal var sMin: Double = 0
+    @usableFromInline
+    internal var psMin: Double = .infinity
+    @usableFromInline
+    internal var isDrift = false
     /// Whether the last update signalled a drift.
-    public private(set) var driftDetected = false
-    /// Whether the last update left the detector in the warning zone (false when it signalled a drift).
-    public private(set) var warningDetected = false
+    public var driftDetected: Bool { isDrift }
+    @usableFromInline
+    internal var isWarning = false
+    /// Whether the detector is in the warning zone after the last update.
+    public var warningDetected: Bool { isWarning }
 
     /// Creates a detector with River's defaults.
     public init() {
@@ -64,16 +73,18 @@ public struct DDM: BinaryChangeDetector, Codable, Hashable {
     }
 
     /// The state after the last update.
-    public var state: ChangeDetectorState { ChangeDetectorState(drift: driftDetected, warning: warningDetected) }
+    @inlinable
+    public var state: ChangeDetectorState { ChangeDetectorState(drift: isDrift, warning: isWarning) }
 
     /// The error rate since the last reset.
     public var estimation: Double { errorRate }
 
     /// Feeds one outcome (`true` = error).
     /// - Complexity: O(1), no allocation.
+    @inlinable
     @discardableResult
     public mutating func update(_ error: Bool) -> ChangeDetectorState {
-        if driftDetected {
+        if isDrift {
             reset()
         }
         count += 1
@@ -86,10 +97,10 @@ public struct DDM: BinaryChangeDetector, Codable, Hashable {
                 sMin = s
                 psMin = pMin + sMin
             }
-            warningDetected = p + s > pMin + configuration.warningThreshold * sMin
+            isWarning = p + s > pMin + configuration.warningThreshold * sMin
             if p + s > pMin + configuration.driftThreshold * sMin {
-                driftDetected = true
-                warningDetected = false
+                isDrift = true
+                isWarning = false
             }
         }
         return state
@@ -102,8 +113,8 @@ public struct DDM: BinaryChangeDetector, Codable, Hashable {
         pMin = 0
         sMin = 0
         psMin = .infinity
-        driftDetected = false
-        warningDetected = false
+        isDrift = false
+        isWarning = false
     }
 
     /// Bytes of state: the struct itself, no heap.

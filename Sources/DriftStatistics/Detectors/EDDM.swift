@@ -42,17 +42,28 @@ public struct EDDM: BinaryChangeDetector, Codable, Hashable {
     /// The parameters in use.
     public let configuration: Configuration
 
-    private var count = 0
-    private var lastError = 0
-    private var errorCount = 0
-    private var distanceCount: Double = 0
-    private var distanceMean: Double = 0
-    private var distanceSquares: Double = 0
-    private var maximum: Double = -1
+    @usableFromInline
+    internal var count = 0
+    @usableFromInline
+    internal var lastError = 0
+    @usableFromInline
+    internal var errorCount = 0
+    @usableFromInline
+    internal var distanceCount: Double = 0
+    @usableFromInline
+    internal var distanceMean: Double = 0
+    @usableFromInline
+    internal var distanceSquares: Double = 0
+    @usableFromInline
+    internal var maximum: Double = -1
+    @usableFromInline
+    internal var isDrift = false
     /// Whether the last update signalled a drift.
-    public private(set) var driftDetected = false
-    /// Whether the detector is in the warning zone (River's `warning_detected`).
-    public private(set) var warningDetected = false
+    public var driftDetected: Bool { isDrift }
+    @usableFromInline
+    internal var isWarning = false
+    /// Whether the detector is in the warning zone after the last update.
+    public var warningDetected: Bool { isWarning }
 
     /// Creates a detector with River's defaults.
     public init() {
@@ -67,13 +78,15 @@ public struct EDDM: BinaryChangeDetector, Codable, Hashable {
     }
 
     /// The state after the last update.
-    public var state: ChangeDetectorState { ChangeDetectorState(drift: driftDetected, warning: warningDetected) }
+    @inlinable
+    public var state: ChangeDetectorState { ChangeDetectorState(drift: isDrift, warning: isWarning) }
 
     /// Feeds one outcome (`true` = error).
     /// - Complexity: O(1), no allocation.
+    @inlinable
     @discardableResult
     public mutating func update(_ error: Bool) -> ChangeDetectorState {
-        if driftDetected {
+        if isDrift {
             reset()
         }
         count += 1
@@ -94,11 +107,11 @@ public struct EDDM: BinaryChangeDetector, Codable, Hashable {
             } else if errorCount > configuration.warmStart {
                 let level = level2s / maximum
                 if level < configuration.beta {
-                    driftDetected = true
+                    isDrift = true
                 } else if level < configuration.alpha {
-                    warningDetected = true
+                    isWarning = true
                 } else {
-                    warningDetected = false
+                    isWarning = false
                 }
             }
         }
@@ -115,8 +128,8 @@ public struct EDDM: BinaryChangeDetector, Codable, Hashable {
         distanceMean = 0
         distanceSquares = 0
         maximum = -1
-        driftDetected = false
-        warningDetected = false
+        isDrift = false
+        isWarning = false
     }
 
     /// Bytes of state: the struct itself, no heap.

@@ -57,17 +57,28 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
     /// The parameters in use.
     public let configuration: Configuration
 
-    private let epsilon: Double
-    private let shortEpsilon: Double
-    private var bits: [UInt64]
-    private var head = 0
-    private var count = 0
-    private var ones = 0
-    private var shortOnes = 0
-    private var maximum: Double = 0
-    private var shortMaximum: Double = 0
+    @usableFromInline
+    internal let epsilon: Double
+    @usableFromInline
+    internal let shortEpsilon: Double
+    @usableFromInline
+    internal var bits: [UInt64]
+    @usableFromInline
+    internal var head = 0
+    @usableFromInline
+    internal var count = 0
+    @usableFromInline
+    internal var ones = 0
+    @usableFromInline
+    internal var shortOnes = 0
+    @usableFromInline
+    internal var maximum: Double = 0
+    @usableFromInline
+    internal var shortMaximum: Double = 0
+    @usableFromInline
+    internal var isDrift = false
     /// Whether the last update signalled a drift.
-    public private(set) var driftDetected = false
+    public var driftDetected: Bool { isDrift }
 
     /// Creates a detector with River's defaults.
     public init() {
@@ -106,7 +117,7 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         shortOnes = try container.decode(Int.self, forKey: .shortOnes)
         maximum = try container.decode(Double.self, forKey: .maximum)
         shortMaximum = try container.decode(Double.self, forKey: .shortMaximum)
-        driftDetected = try container.decode(Bool.self, forKey: .driftDetected)
+        isDrift = try container.decode(Bool.self, forKey: .isDrift)
         let size = configuration.slidingWindowSize
         let consistent =
             (try? configuration.validate()) != nil && bits.count == (size + 63) / 64 && (0..<size).contains(head)
@@ -121,15 +132,16 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
-    public var state: ChangeDetectorState { driftDetected ? .drift : .stable }
+    @inlinable
+    public var state: ChangeDetectorState { isDrift ? .drift : .stable }
 
-    @inline(__always)
-    private func bit(at position: Int) -> Bool {
+    @inlinable
+    internal func bit(at position: Int) -> Bool {
         bits[position >> 6] & (1 << UInt64(position & 63)) != 0
     }
 
-    @inline(__always)
-    private mutating func setBit(at position: Int, _ value: Bool) {
+    @inlinable
+    internal mutating func setBit(at position: Int, _ value: Bool) {
         let mask: UInt64 = 1 << UInt64(position & 63)
         if value {
             bits[position >> 6] |= mask
@@ -140,9 +152,10 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
 
     /// Feeds one outcome; `true` values are counted (see the type's note on River's convention).
     /// - Complexity: O(1), no allocation.
+    @inlinable
     @discardableResult
     public mutating func update(_ error: Bool) -> ChangeDetectorState {
-        if driftDetected {
+        if isDrift {
             reset()
         }
         let size = configuration.slidingWindowSize
@@ -180,7 +193,7 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
             shortMaximum = shortMaximum < uShort ? uShort : shortMaximum
             shortDrift = shortMaximum - uShort > shortEpsilon
         }
-        driftDetected = maximum - u > epsilon || shortDrift
+        isDrift = maximum - u > epsilon || shortDrift
         if bit(at: head) {
             ones -= 1
         }
@@ -203,7 +216,7 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         shortOnes = 0
         maximum = 0
         shortMaximum = 0
-        driftDetected = false
+        isDrift = false
     }
 
     /// Bytes of state: the struct plus the bit set.

@@ -65,14 +65,22 @@ public struct PageHinkley: NumericChangeDetector, Codable, Hashable {
     /// The parameters in use.
     public let configuration: Configuration
 
-    private var count: Double = 0
-    private var mean: Double = 0
-    private var sumIncrease: Double = 0
-    private var sumDecrease: Double = 0
-    private var minIncrease: Double = .infinity
-    private var maxDecrease: Double = -1
+    @usableFromInline
+    internal var count: Double = 0
+    @usableFromInline
+    internal var mean: Double = 0
+    @usableFromInline
+    internal var sumIncrease: Double = 0
+    @usableFromInline
+    internal var sumDecrease: Double = 0
+    @usableFromInline
+    internal var minIncrease: Double = .infinity
+    @usableFromInline
+    internal var maxDecrease: Double = -1
+    @usableFromInline
+    internal var isDrift = false
     /// Whether the last update signalled a drift.
-    public private(set) var driftDetected = false
+    public var driftDetected: Bool { isDrift }
 
     /// Creates a detector with River's defaults.
     public init() {
@@ -87,16 +95,18 @@ public struct PageHinkley: NumericChangeDetector, Codable, Hashable {
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
-    public var state: ChangeDetectorState { driftDetected ? .drift : .stable }
+    @inlinable
+    public var state: ChangeDetectorState { isDrift ? .drift : .stable }
 
     /// The running mean of the events since the last reset.
     public var estimation: Double { mean }
 
     /// Feeds one value.
     /// - Complexity: O(1), no allocation.
+    @inlinable
     @discardableResult
     public mutating func update(_ value: Double) -> ChangeDetectorState {
-        if driftDetected {
+        if isDrift {
             reset()
         }
         count += 1
@@ -114,9 +124,9 @@ public struct PageHinkley: NumericChangeDetector, Codable, Hashable {
             let increase = sumIncrease - minIncrease > configuration.threshold
             let decrease = maxDecrease - sumDecrease > configuration.threshold
             switch configuration.mode {
-            case .up: driftDetected = increase
-            case .down: driftDetected = decrease
-            case .both: driftDetected = increase || decrease
+            case .up: isDrift = increase
+            case .down: isDrift = decrease
+            case .both: isDrift = increase || decrease
             }
         }
         return state
@@ -130,7 +140,7 @@ public struct PageHinkley: NumericChangeDetector, Codable, Hashable {
         sumDecrease = 0
         minIncrease = .infinity
         maxDecrease = -1
-        driftDetected = false
+        isDrift = false
     }
 
     /// Bytes of state: the struct itself, no heap.
