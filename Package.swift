@@ -24,6 +24,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -53,12 +59,32 @@ let package = Package(
             dependencies: ["DriftStatistics", "DriftProtocol"],
             swiftSettings: swiftSettings
         ),
+        // The collector service: the only target with the server dependencies (NIO via Hummingbird, GRDB, Yams).
+        .target(
+            name: "DriftCollector",
+            dependencies: [
+                "ZeroMQ",
+                "DriftProtocol",
+                "DriftEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
                 "ZeroMQ",
                 "DriftProtocol",
+                "DriftEngine",
+                "DriftCollector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -71,6 +97,12 @@ let package = Package(
         .testTarget(
             name: "DriftwatchCLITests",
             dependencies: ["driftwatch", "TestSupport", "ZeroMQ", "DriftProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftCollectorTests",
+            dependencies: ["DriftCollector", "DriftEngine", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch"],
+            resources: [.copy("Python")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -6,12 +6,14 @@ install_prerequisites() {
     local packages=()
     pkg-config --exists libzmq 2>/dev/null || packages+=(libzmq3-dev)
     command -v pkg-config >/dev/null || packages+=(pkg-config)
+    # promtool and a real Prometheus server check and scrape the collector's /metrics in the tests.
+    command -v promtool >/dev/null || packages+=(prometheus)
     if ((${#packages[@]})); then
         echo "==> apt-get install ${packages[*]}"
         local sudo=""
         [[ $(id -u) -eq 0 ]] || sudo="sudo"
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
     fi
     # pyzmq drives the interoperability tests (a producer and a subscriber we did not write).
     if ! python3 -c "import zmq" 2>/dev/null; then

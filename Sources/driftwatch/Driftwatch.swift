@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `driftwatch` command: one executable, one subcommand per part a user runs.
 @main
-struct Driftwatch: ParsableCommand {
+struct Driftwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "driftwatch",
         abstract: "Streaming drift and anomaly detection for machine-learning models in production.",
@@ -12,6 +12,9 @@ struct Driftwatch: ParsableCommand {
             See README.md and docs/ for the topology and the wire protocol.
             """,
         version: DriftwatchVersion.description,
-        subcommands: [KeygenCommand.self, InspectCommand.self, SimulateCommand.self, SubscribeCommand.self]
+        subcommands: [
+            CollectorRunCommand.self, SimulateCommand.self, SubscribeCommand.self, ConfigCommand.self,
+            InspectCommand.self, KeygenCommand.self,
+        ]
     )
 }

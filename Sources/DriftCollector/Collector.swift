@@ -1,0 +1,62 @@
+import DriftEngine
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// The driftwatch collector: agent ingest, the engine, alert publishing, HTTP, checkpoints and reload, run as one
+/// swift-service-lifecycle `ServiceGroup` that shuts down gracefully on SIGTERM and SIGINT.
+///
+/// Services start in dependency order and stop in reverse: reload, then HTTP, then ingest, which writes its final
+/// checkpoint before it closes its sockets.
+public struct Collector: Sendable {
+    /// Process-level settings.
+    public let configuration: CollectorConfiguration
+    /// The monitoring configuration in force at start.
+    public let resolver: ConfigurationResolver
+    private let logger: Logger
+
+    /// Creates a collector.
+    /// - Parameters:
+    ///   - configuration: endpoints, state file and intervals.
+    ///   - resolver: the monitoring configuration (from ``ConfigurationFile/load(path:)`` or defaults).
+    ///   - logger: where the collector logs; metadata carries model, endpoint and error details.
+    public init(configuration: CollectorConfiguration, resolver: ConfigurationResolver, logger: Logger) {
+        self.configuration = configuration
+        self.resolver = resolver
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    /// - Parameter onHTTPRunning: called with the HTTP port once the server listens (useful with port 0).
+    /// - Throws: when a socket cannot be bound or the state store cannot be opened.
+    public func run(onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let registry = PrometheusCollectorRegistry()
+        let core = CollectorCore(metrics: CollectorMetrics(registry: registry), resolver: resolver)
+        let store = try configuration.statePath.map { try CheckpointStore(path: $0) }
+        let ingest = IngestService(
+            configuration: configuration,
+            resolver: resolver,
+            core: core,
+            store: store,
+            logger: logger
+        )
+        var httpLogger = logger
+        httpLogger[metadataKey: "component"] = "http"
+        let http = CollectorHTTPServer.makeApplication(
+            core: core,
+            host: configuration.httpHost,
+            port: configuration.httpPort,
+            logger: httpLogger,
+            onRunning: onHTTPRunning
+        )
+        let reload = ReloadService(path: configuration.configurationPath, core: core, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: ingest), .init(service: http), .init(service: reload)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,27 @@
+/// Where the collector listens and how it keeps its state. Monitoring thresholds live in the YAML file
+/// (``ConfigurationFile``); this is the process-level part, set by command-line flags.
+public struct CollectorConfiguration: Sendable {
+    /// ROUTER endpoint agents connect their DEALER to (acknowledged delivery).
+    public var ingestEndpoint = "tcp://127.0.0.1:7701"
+    /// PUB endpoint alert subscribers connect to; topics are `alert.<model>.<kind>`.
+    public var alertEndpoint = "tcp://127.0.0.1:7702"
+    /// Optional PULL endpoint for fire-and-forget producers (PUSH, no acknowledgements).
+    public var pullEndpoint: String? = nil
+    /// HTTP host for `/metrics`, `/healthz`, `/readyz` and the JSON API.
+    public var httpHost = "127.0.0.1"
+    /// HTTP port; 0 picks a free one (printed at start-up).
+    public var httpPort = 7780
+    /// SQLite file holding checkpoints; `nil` keeps no state across restarts.
+    public var statePath: String? = nil
+    /// How often the engine state is checkpointed, besides at shutdown.
+    public var checkpointInterval: Duration = .seconds(10)
+    /// How often time-driven evaluation runs (traffic stalls, `for` and `keep_firing_for` expiry).
+    public var tickInterval: Duration = .milliseconds(500)
+    /// The YAML configuration file, reloaded on SIGHUP; `nil` uses the built-in defaults.
+    public var configurationPath: String? = nil
+    /// Send high-water mark of the alert PUB socket, in messages per subscriber.
+    public var alertHighWaterMark: Int32 = 100_000
+
+    /// The defaults above.
+    public init() {}
+}

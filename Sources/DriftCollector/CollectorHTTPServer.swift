@@ -1,0 +1,107 @@
+import DriftEngine
+import DriftProtocol
+import Foundation
+import Hummingbird
+import Logging
+
+/// The collector's HTTP endpoints (Hummingbird):
+///
+/// | route | what |
+/// |---|---|
+/// | `GET /healthz` | 200 while the process serves HTTP |
+/// | `GET /readyz` | 200 once the sockets are bound and state is restored, 503 before and while stopping |
+/// | `GET /metrics` | Prometheus text: collector counters and per-model figures |
+/// | `GET /api/v1/models` | every model and version with its summary |
+/// | `GET /api/v1/models/{model}` | one model's versions in detail; 404 when unknown |
+/// | `GET /api/v1/models/{model}/config` | the configuration in force for that model name (also for unseen ones) |
+/// | `GET /api/v1/alerts?state=&model=` | alerts, newest first |
+/// | `POST /api/v1/models/{model}/reset-reference?version=` | rebuild the reference from new traffic (after a retrain) |
+enum CollectorHTTPServer {
+    static func makeApplication(
+        core: CollectorCore,
+        host: String,
+        port: Int,
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ -> Response in
+            let status = core.current
+            let ready = status.ready && !status.stopped && !core.isStopRequested
+            return plain(ready ? "ready\n" : "not ready\n", status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("metrics") { _, _ -> Response in
+            var text = core.metrics.registry.emitToString()
+            MetricsExposition.append(core.current, to: &text)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("api/v1/models") { _, _ -> Response in
+            json(ModelsResponse(models: core.current.snapshot.models.map(ModelSummary.init)))
+        }
+        router.get("api/v1/models/:model") { _, context -> Response in
+            let name = context.parameters.get("model") ?? ""
+            let versions = core.current.snapshot.models.filter { $0.model == name }
+            guard !versions.isEmpty else {
+                return json(ErrorResponse(error: "unknown model \(name)"), status: .notFound)
+            }
+            return json(ModelDetailResponse(model: name, versions: versions))
+        }
+        router.get("api/v1/models/:model/config") { _, context -> Response in
+            let name = context.parameters.get("model") ?? ""
+            return json(core.current.resolver.configuration(forModel: name))
+        }
+        router.get("api/v1/alerts") { request, _ -> Response in
+            let state = request.uri.queryParameters.get("state").map { String($0) }
+            let model = request.uri.queryParameters.get("model").map { String($0) }
+            if let state, AlertState(rawValue: state) == nil {
+                return json(ErrorResponse(error: "state must be pending, firing or resolved"), status: .badRequest)
+            }
+            let alerts = core.current.alerts.values
+                .filter { alert in state.map { alert.state.rawValue == $0 } ?? true }
+                .filter { alert in model.map { alert.model == $0 } ?? true }
+                .sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+            return json(AlertsResponse(alerts: alerts))
+        }
+        router.post("api/v1/models/:model/reset-reference") { request, context -> Response in
+            let name = context.parameters.get("model") ?? ""
+            guard core.current.snapshot.models.contains(where: { $0.model == name }) else {
+                return json(ErrorResponse(error: "unknown model \(name)"), status: .notFound)
+            }
+            let version: String? = request.uri.queryParameters.get("version").map { String($0) }
+            core.send(.resetReference(model: name, version: version))
+            return json(ResetResponse(model: name, version: version, status: "reset queued"), status: .accepted)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "driftwatch"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    private static func plain(_ text: String, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{\"error\":\"encoding failed\"}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+private struct ErrorResponse: Encodable { let error: String }
+private struct AlertsResponse: Encodable { let alerts: [Alert] }
+private struct ResetResponse: Encodable {
+    let model: String
+    let version: String?
+    let status: String
+}

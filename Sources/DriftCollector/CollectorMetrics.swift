@@ -1,0 +1,92 @@
+import Prometheus
+
+/// The collector's own counters, created once at start-up (never per event) in a Prometheus registry.
+///
+/// Per-model figures (drift scores, p-values, error rates, latency quantiles, alert states) are not registered
+/// here: they are rendered from the engine snapshot at scrape time (``MetricsExposition``), so models that
+/// disappear leave no stale series and the label sets stay bounded by the engine's model cap.
+struct CollectorMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let eventBatches: Counter
+    let labelBatches: Counter
+    let events: Counter
+    let labels: Counter
+    let duplicates: Counter
+    let rejectedMalformed: Counter
+    let rejectedMultipart: Counter
+    let rejectedOutOfOrder: Counter
+    let rejectedUnexpectedType: Counter
+    let alertsPublished: Counter
+    let reloadSuccesses: Counter
+    let reloadFailures: Counter
+    let checkpointSuccesses: Counter
+    let checkpointFailures: Counter
+    let ingestBatchSeconds: DurationHistogram
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        let batchesHelp = "Wire-protocol batches received and processed, by message type."
+        eventBatches = registry.makeCounter(
+            name: "driftwatch_batches_received_total",
+            labels: [("type", "events")],
+            help: batchesHelp
+        )
+        labelBatches = registry.makeCounter(
+            name: "driftwatch_batches_received_total",
+            labels: [("type", "labels")],
+            help: batchesHelp
+        )
+        events = registry.makeCounter(name: "driftwatch_events_received_total", help: "Events ingested.")
+        labels = registry.makeCounter(name: "driftwatch_labels_received_total", help: "Ground-truth labels ingested.")
+        duplicates = registry.makeCounter(
+            name: "driftwatch_batches_duplicate_total",
+            help: "Batches received again (agent resends) and skipped."
+        )
+        let rejectedHelp = "Messages rejected without processing, by reason."
+        func rejected(_ reason: String) -> Counter {
+            registry.makeCounter(
+                name: "driftwatch_messages_rejected_total",
+                labels: [("reason", reason)],
+                help: rejectedHelp
+            )
+        }
+        rejectedMalformed = rejected("malformed")
+        rejectedMultipart = rejected("frame_count")
+        rejectedOutOfOrder = rejected("too_far_ahead")
+        rejectedUnexpectedType = rejected("unexpected_type")
+        alertsPublished = registry.makeCounter(
+            name: "driftwatch_alert_notifications_published_total",
+            help: "Alert notifications published on the alert PUB socket."
+        )
+        let reloadHelp = "Configuration reloads (SIGHUP), by result."
+        reloadSuccesses = registry.makeCounter(
+            name: "driftwatch_config_reloads_total",
+            labels: [("result", "success")],
+            help: reloadHelp
+        )
+        reloadFailures = registry.makeCounter(
+            name: "driftwatch_config_reloads_total",
+            labels: [("result", "failure")],
+            help: reloadHelp
+        )
+        let checkpointHelp = "State checkpoints written to the store, by result."
+        checkpointSuccesses = registry.makeCounter(
+            name: "driftwatch_checkpoints_total",
+            labels: [("result", "success")],
+            help: checkpointHelp
+        )
+        checkpointFailures = registry.makeCounter(
+            name: "driftwatch_checkpoints_total",
+            labels: [("result", "failure")],
+            help: checkpointHelp
+        )
+        ingestBatchSeconds = registry.makeDurationHistogram(
+            name: "driftwatch_ingest_batch_seconds",
+            buckets: [
+                .microseconds(10), .microseconds(50), .microseconds(100), .microseconds(500), .milliseconds(1),
+                .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(100),
+            ],
+            help: "Time to decode and ingest one batch, evaluation included."
+        )
+    }
+}

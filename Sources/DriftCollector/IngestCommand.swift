@@ -1,0 +1,11 @@
+import DriftEngine
+
+/// A request to the ingest thread, which alone owns the engine and the sockets.
+enum IngestCommand: Sendable {
+    /// Apply a new, already validated configuration, keeping window state.
+    case reconfigure(ConfigurationResolver)
+    /// Forget the reference of a model (all versions when `version` is `nil`) and rebuild it from new traffic.
+    case resetReference(model: String, version: String?)
+    /// Write a checkpoint now.
+    case checkpoint
+}

@@ -1,0 +1,179 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Operating the collector: restart from a checkpoint, reload on SIGHUP, Prometheus scraping.
+@Suite("Collector operations", .serialized)
+struct CollectorOperationsTests {
+    @Test("SIGTERM checkpoints; a restart resumes windows and references from the SQLite state")
+    func restartResumesFromCheckpoint() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try writeTemporaryFile(fastConfiguration, name: "collector.yaml", in: directory)
+        let state = directory.appendingPathComponent("state.sqlite").path
+        let first = try CollectorProcess(["--config", config, "--state", state])
+        let run = try simulate(to: first.ingestEndpoint, ["--rate", "500", "--duration", "20", "--seed", "5"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let sent = try #require(CollectorEndToEndTests.sentEvents(run.standardError))
+        #expect(try await eventually { try await Self.model(first)?["events_seen"] as? Int == sent })
+        let before = try #require(try await Self.model(first))
+        #expect(before["reference_ready"] as? Bool == true)
+        let stopped = try first.stop()
+        #expect(stopped.status == 0, "\(stopped.standardError)")
+        #expect(stopped.standardError.contains("Collector ingest stopped after its final checkpoint"))
+
+        let second = try CollectorProcess(["--config", config, "--state", state])
+        defer { _ = try? second.stop() }
+        #expect(second.process.waitForOutput(containing: "Engine state restored from checkpoint"))
+        let after = try #require(try await Self.model(second))
+        #expect(after["events_seen"] as? Int == sent)
+        #expect(after["reference_ready"] as? Bool == true)
+        #expect(after["version"] as? String == "v1")
+    }
+
+    @Test("SIGHUP applies a changed threshold keeping window state; a broken file keeps the old one and is counted")
+    func reloadOnSIGHUP() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try writeTemporaryFile(fastConfiguration, name: "collector.yaml", in: directory)
+        let collector = try CollectorProcess(["--config", config])
+        defer { _ = try? collector.stop() }
+        let run = try simulate(to: collector.ingestEndpoint, ["--rate", "500", "--duration", "10", "--seed", "9"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try await eventually { try await Self.model(collector)?["events_seen"] as? Int ?? 0 > 4000 })
+        let eventsBefore = try await Self.model(collector)?["events_seen"] as? Int
+        #expect(try await Self.pValue(collector) == 0.01)
+
+        _ = try writeTemporaryFile(
+            fastConfiguration + "\n  data_drift:\n    p_value: 0.05\n",
+            name: "collector.yaml",
+            in: directory
+        )
+        collector.process.signal(SIGHUP)
+        #expect(try await eventually { try await Self.pValue(collector) == 0.05 })
+        let after = try #require(try await Self.model(collector))
+        #expect(after["events_seen"] as? Int == eventsBefore)
+        #expect(after["reference_ready"] as? Bool == true)
+        #expect(
+            try await collector.get("/metrics").body.contains("driftwatch_config_reloads_total{result=\"success\"} 1")
+        )
+
+        _ = try writeTemporaryFile("defaults:\n  data_drift:\n    p_value: 7\n", name: "collector.yaml", in: directory)
+        collector.process.signal(SIGHUP)
+        #expect(
+            try await eventually {
+                try await collector.get("/metrics").body.contains(
+                    "driftwatch_config_reloads_total{result=\"failure\"} 1"
+                )
+            }
+        )
+        #expect(collector.process.waitForOutput(containing: "Configuration reload failed"))
+        #expect(collector.process.standardErrorSoFar.contains("collector.yaml:3:5: defaults.data_drift.p_value"))
+        #expect(try await Self.pValue(collector) == 0.05)
+        #expect(try await collector.get("/readyz").status == 200)
+    }
+
+    @Test("/metrics passes promtool check metrics, and a real Prometheus server scrapes it")
+    func prometheusScrapes() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try writeTemporaryFile(fastConfiguration, name: "collector.yaml", in: directory)
+        let collector = try CollectorProcess(["--config", config])
+        defer { _ = try? collector.stop() }
+        let run = try simulate(
+            to: collector.ingestEndpoint,
+            ["--rate", "500", "--duration", "20", "--seed", "2", "--incident", "error_spike@8+8*0.4"]
+        )
+        #expect(run.status == 0, "\(run.standardError)")
+
+        let expectedSeries = [
+            "driftwatch_events_received_total", "driftwatch_feature_drift_p_value{", "driftwatch_model_error_rate{",
+            "driftwatch_model_latency_p99_seconds{", "driftwatch_alerts{",
+        ]
+        var metrics = ""
+        // Per-model series come from the engine snapshot, refreshed every tick after the last batch.
+        #expect(
+            try await eventually {
+                metrics = try await collector.get("/metrics").body
+                return expectedSeries.allSatisfy(metrics.contains)
+            },
+            "missing \(expectedSeries.filter { !metrics.contains($0) })"
+        )
+        let metricsFile = try writeTemporaryFile(metrics, name: "metrics.txt", in: directory)
+        let check = try ChildProcess.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "promtool check metrics < '\(metricsFile)'"]
+        )
+        #expect(check.status == 0, "promtool: \(check.standardOutput) \(check.standardError)")
+
+        let port = try Self.freePort()
+        let prometheusConfig = try writeTemporaryFile(
+            """
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: driftwatch
+                static_configs:
+                  - targets: ["127.0.0.1:\(collector.httpPort)"]
+            """,
+            name: "prometheus.yml",
+            in: directory
+        )
+        let prometheus = try ChildProcess.start(
+            URL(fileURLWithPath: "/usr/bin/prometheus"),
+            [
+                "--config.file=\(prometheusConfig)", "--storage.tsdb.path=\(directory.path)/tsdb",
+                "--web.listen-address=127.0.0.1:\(port)",
+            ]
+        )
+        defer { prometheus.signal(SIGTERM) }
+        let query = "/api/v1/query?query=driftwatch_events_received_total"
+        var scraped = ""
+        #expect(
+            try await eventually(timeout: .seconds(60)) {
+                guard let url = URL(string: "http://127.0.0.1:\(port)\(query)"),
+                    let (data, _) = try? await URLSession.shared.data(from: url)
+                else { return false }
+                scraped = String(decoding: data, as: UTF8.self)
+                return scraped.contains("\"value\"") && scraped.contains("driftwatch")
+            },
+            "prometheus never returned the series: \(scraped) \(prometheus.standardErrorSoFar.suffix(2000))"
+        )
+        let sent = try #require(CollectorEndToEndTests.sentEvents(run.standardError))
+        #expect(scraped.contains("\"\(sent)\""), "\(scraped)")
+    }
+
+    /// The first model version of the API's model list.
+    static func model(_ collector: CollectorProcess) async throws -> [String: Any]? {
+        let models = try jsonObject(try await collector.get("/api/v1/models").body)["models"] as? [[String: Any]]
+        return models?.first
+    }
+
+    /// The data-drift p-value threshold in force for fraud-detector.
+    static func pValue(_ collector: CollectorProcess) async throws -> Double? {
+        let config = try jsonObject(try await collector.get("/api/v1/models/fraud-detector/config").body)
+        return (config["data_drift"] as? [String: Any])?["p_value"] as? Double
+    }
+
+    /// A TCP port that was free a moment ago.
+    static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
