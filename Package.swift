@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -85,6 +86,7 @@ let package = Package(
                 "DriftCollector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -96,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftwatchCLITests",
-            dependencies: ["driftwatch", "TestSupport", "ZeroMQ", "DriftProtocol"],
+            dependencies: ["driftwatch", "TestSupport", "ZeroMQ", "DriftProtocol", "DriftEngine"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

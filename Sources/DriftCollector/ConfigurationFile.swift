@@ -54,7 +54,10 @@ public enum ConfigurationFile {
         } catch {
             throw ConfigurationFileError(file: file, problems: [syntaxProblem(error)])
         }
-        let problems = resolver.validate()
+        var problems = resolver.validate()
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let loaded = BaselineFiles.resolve(resolver, relativeTo: directory)
+        problems += loaded.problems
         guard problems.isEmpty else {
             throw ConfigurationFileError(
                 file: file,
@@ -69,7 +72,7 @@ public enum ConfigurationFile {
                 }
             )
         }
-        return resolver
+        return loaded.resolver
     }
 
     private static func syntaxProblem(_ error: any Error) -> ConfigurationFileError.Problem {
@@ -213,5 +216,48 @@ enum NodeLocator {
             rest = rest.dropFirst(best.2)
         }
         return mark
+    }
+}
+
+/// Loads the baseline files that `reference: {policy: baseline_file, path: …}` names (written by
+/// `driftwatch baseline`), so the engine gets the baseline itself. Paths are relative to the configuration file.
+enum BaselineFiles {
+    static func resolve(
+        _ resolver: ConfigurationResolver,
+        relativeTo directory: URL
+    ) -> (resolver: ConfigurationResolver, problems: [ConfigurationProblem]) {
+        var resolver = resolver
+        var problems: [ConfigurationProblem] = []
+        var cache: [String: Baseline] = [:]
+        func load(_ configuration: inout MonitorConfiguration, _ keyPath: String) {
+            guard case .baselineFile(let path) = configuration.reference else { return }
+            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+            if let baseline = cache[url.path] {
+                configuration.reference = .baseline(baseline)
+                return
+            }
+            do {
+                let baseline = try CheckpointCoding.decoder().decode(Baseline.self, from: Data(contentsOf: url))
+                cache[url.path] = baseline
+                configuration.reference = .baseline(baseline)
+            } catch {
+                problems.append(
+                    ConfigurationProblem(
+                        keyPath: "\(keyPath).reference.path",
+                        message: "cannot load baseline file \(url.path): \(error.localizedDescription)"
+                    )
+                )
+            }
+        }
+        load(&resolver.defaults, "defaults")
+        for index in resolver.patterns.indices {
+            load(&resolver.patterns[index].configuration, "patterns[\(index)]")
+        }
+        for name in resolver.models.keys.sorted() {
+            guard var configuration = resolver.models[name] else { continue }
+            load(&configuration, "models.\(name)")
+            resolver.models[name] = configuration
+        }
+        return (resolver, problems)
     }
 }

@@ -13,7 +13,8 @@ struct Driftwatch: AsyncParsableCommand {
             """,
         version: DriftwatchVersion.description,
         subcommands: [
-            CollectorRunCommand.self, SimulateCommand.self, SubscribeCommand.self, ConfigCommand.self,
+            CollectorRunCommand.self, SimulateCommand.self, SubscribeCommand.self, BaselineCommand.self,
+            ConfigCommand.self,
             InspectCommand.self, KeygenCommand.self,
         ]
     )
