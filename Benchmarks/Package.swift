@@ -60,5 +60,17 @@ let package = Package(
             path: "Benchmarks/ZeroMQBenchmarks",
             plugins: benchmarkPlugins
         ),
+        // Collector ingest and evaluation (decode + MonitorEngine), in memory and over ZeroMQ tcp next to raw libzmq.
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: benchmarkDependencies + [
+                "ZeroMQBaseline",
+                .product(name: "ZeroMQ", package: "driftwatch"),
+                .product(name: "DriftProtocol", package: "driftwatch"),
+                .product(name: "DriftEngine", package: "driftwatch"),
+            ],
+            path: "Benchmarks/EngineBenchmarks",
+            plugins: benchmarkPlugins
+        ),
     ]
 )
