@@ -25,60 +25,57 @@ public enum Wasserstein {
     ///   - sortedCurrent: The current sample, sorted ascending.
     /// - Returns: The distance in the units of the data.
     /// - Throws: ``StatisticsError`` `.emptySample` if either sample is empty.
-    /// - Complexity: O(n₁ + n₂), no allocation.
+    /// - Complexity: O(n₁ + n₂), no allocation for contiguous collections (arrays, array slices).
     public static func distance(
         sortedReference u: some RandomAccessCollection<Double>,
         sortedCurrent v: some RandomAccessCollection<Double>
     ) throws(StatisticsError) -> Double {
-        let n1 = u.count
-        let n2 = v.count
-        guard n1 > 0, n2 > 0 else {
+        guard !u.isEmpty, !v.isEmpty else {
             throw StatisticsError(.emptySample, "Both samples of a Wasserstein distance must be non-empty.")
         }
-        // Walk the merged sorted values; between consecutive merged values the CDFs are constant.
-        var i = 0
-        var j = 0
-        var iu = u.startIndex
-        var iv = v.startIndex
+        // Called across a module boundary this function runs unspecialised, where every element access would be
+        // a witness call; walking raw buffers keeps the merge loop tight (it dominated engine evaluation).
+        let contiguous = u.withContiguousStorageIfAvailable { reference in
+            v.withContiguousStorageIfAvailable { current in mergedDistance(reference, current) }
+        }
+        if let result = contiguous ?? nil { return result }
+        return Array(u).withUnsafeBufferPointer { reference in
+            Array(v).withUnsafeBufferPointer { current in mergedDistance(reference, current) }
+        }
+    }
+
+    /// The merge walk over two non-empty sorted buffers: between consecutive merged values both empirical CDFs
+    /// are constant, so W₁ is the sum of |F₁ − F₂| times each step's width.
+    private static func mergedDistance(_ u: UnsafeBufferPointer<Double>, _ v: UnsafeBufferPointer<Double>) -> Double {
+        let n1 = u.count
+        let n2 = v.count
         let inverseN1 = 1.0 / Double(n1)
         let inverseN2 = 1.0 / Double(n2)
+        var i = 0
+        var j = 0
         var total = 0.0
         var previous: Double
-        if u[iu] <= v[iv] {
-            previous = u[iu]
+        if u[0] <= v[0] {
+            previous = u[0]
             i = 1
-            iu = u.index(after: iu)
         } else {
-            previous = v[iv]
+            previous = v[0]
             j = 1
-            iv = v.index(after: iv)
         }
         while i < n1 || j < n2 {
-            let next: Double
-            let takeU: Bool
-            if j >= n2 {
-                takeU = true
-            } else if i >= n1 {
-                takeU = false
-            } else {
-                takeU = u[iu] <= v[iv]
-            }
-            next = takeU ? u[iu] : v[iv]
+            let takeU = j >= n2 || (i < n1 && u[i] <= v[j])
+            let next = takeU ? u[i] : v[j]
             // CDFs at `previous` are the counts of values ≤ previous; the merged walk has consumed exactly
             // those values when `next > previous`, and a zero-width step contributes nothing otherwise.
             let delta = next - previous
             if delta != 0 {
-                let cdfU = Double(i) * inverseN1
-                let cdfV = Double(j) * inverseN2
-                total += abs(cdfU - cdfV) * delta
+                total += abs(Double(i) * inverseN1 - Double(j) * inverseN2) * delta
             }
             previous = next
             if takeU {
                 i += 1
-                iu = u.index(after: iu)
             } else {
                 j += 1
-                iv = v.index(after: iv)
             }
         }
         return total
