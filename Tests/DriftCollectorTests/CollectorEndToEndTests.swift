@@ -17,13 +17,13 @@ struct CollectorEndToEndTests {
 
         let python = try ChildProcess.startPython(
             pythonFolder.appendingPathComponent("collect_alerts.py"),
-            [collector.alertEndpoint, "alert.fraud-detector.", "25"]
+            [collector.alertEndpoint, "alert.fraud-detector.", "240", "20"]
         )
         let subscriber = try ChildProcess.start(
             ChildProcess.driftwatchExecutable,
             [
                 "subscribe", "--connect", collector.alertEndpoint, "--model", "fraud-detector", "--json",
-                "--idle-timeout", "10",
+                "--idle-timeout", "45",
             ]
         )
         #expect(python.waitForOutput(containing: "subscribed"))
@@ -50,8 +50,10 @@ struct CollectorEndToEndTests {
                 return (alerts ?? []).contains { $0["kind"] as? String == "latency" }
             }
         )
-        let pythonOutput = try python.waitForExit(timeout: .seconds(90))
-        let subscribeOutput = try subscriber.waitForExit(timeout: .seconds(90))
+        // Both consumers stop on their own once no alert has come for a while (the subscriber counts its idle time
+        // from the start, so it gets a margin that covers a slow, loaded machine before the first alert).
+        let pythonOutput = try python.waitForExit(timeout: .seconds(300))
+        let subscribeOutput = try subscriber.waitForExit(timeout: .seconds(300))
         let fromPython = pythonOutput.standardOutput.split(separator: "\n").compactMap { line in
             try? jsonObject(String(line))
         }

@@ -1,7 +1,8 @@
-"""Usage: python3 collect_alerts.py ENDPOINT TOPIC_PREFIX SECONDS
+"""Usage: python3 collect_alerts.py ENDPOINT TOPIC_PREFIX SECONDS [IDLE_SECONDS]
 
-A pyzmq SUB socket that subscribes to TOPIC_PREFIX on ENDPOINT and prints every alert it receives during SECONDS
-as one JSON line {"topic": ..., "alert": {...}}. Prints "subscribed" to stderr once connected. Written from
+A pyzmq SUB socket that subscribes to TOPIC_PREFIX on ENDPOINT and prints every alert it receives as one JSON line
+{"topic": ..., "alert": {...}}, for at most SECONDS, and stops earlier once IDLE_SECONDS pass without an alert after
+the first one. Prints "subscribed" to stderr once connected. Written from
 docs/protocol.md ("Alert delivery") only: two frames, the topic alert.<model>.<kind> and the JSON body.
 """
 
@@ -13,10 +14,12 @@ import zmq
 
 
 def main():
-    if len(sys.argv) != 4:
-        print("usage: collect_alerts.py ENDPOINT TOPIC_PREFIX SECONDS", file=sys.stderr)
+    if len(sys.argv) not in (4, 5):
+        print("usage: collect_alerts.py ENDPOINT TOPIC_PREFIX SECONDS [IDLE_SECONDS]", file=sys.stderr)
         return 2
     endpoint, prefix, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    idle = float(sys.argv[4]) if len(sys.argv) == 5 else None
+    last_alert = None
     context = zmq.Context()
     socket = context.socket(zmq.SUB)
     socket.setsockopt(zmq.LINGER, 0)
@@ -27,9 +30,14 @@ def main():
     poller = zmq.Poller()
     poller.register(socket, zmq.POLLIN)
     while (remaining := deadline - time.monotonic()) > 0:
+        if idle is not None and last_alert is not None:
+            remaining = min(remaining, last_alert + idle - time.monotonic())
+            if remaining <= 0:
+                break
         if not poller.poll(timeout=remaining * 1000):
             continue
         frames = socket.recv_multipart()
+        last_alert = time.monotonic()
         if len(frames) != 2:
             print(f"unexpected frame count {len(frames)}", file=sys.stderr)
             continue
