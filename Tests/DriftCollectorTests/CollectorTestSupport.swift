@@ -30,7 +30,7 @@ func simulate(to endpoint: String, _ arguments: [String]) throws -> ChildProcess
     try ChildProcess.run(
         ChildProcess.driftwatchExecutable,
         ["simulate", "--fast", "--to", endpoint] + arguments,
-        timeout: .seconds(300)
+        timeout: .seconds(600)
     )
 }
 
