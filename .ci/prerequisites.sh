@@ -8,6 +8,8 @@ install_prerequisites() {
     command -v pkg-config >/dev/null || packages+=(pkg-config)
     # promtool and a real Prometheus server check and scrape the collector's /metrics in the tests.
     command -v promtool >/dev/null || packages+=(prometheus)
+    # A real Alertmanager receives the collector's alerts (v2 API) and silences them in the tests.
+    command -v prometheus-alertmanager >/dev/null || packages+=(prometheus-alertmanager)
     if ((${#packages[@]})); then
         echo "==> apt-get install ${packages[*]}"
         local sudo=""

@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// swift-service-lifecycle `ServiceGroup` that shuts down gracefully on SIGTERM and SIGINT.
 ///
 /// Services start in dependency order and stop in reverse: reload, then HTTP, then ingest, which writes its final
-/// checkpoint before it closes its sockets.
+/// checkpoint before it closes its sockets, then (with webhooks or Alertmanagers configured) alert delivery, which
+/// delivers what ingest queued before it stops.
 public struct Collector: Sendable {
     /// Process-level settings.
     public let configuration: CollectorConfiguration
@@ -31,7 +32,13 @@ public struct Collector: Sendable {
     /// - Throws: when a socket cannot be bound or the state store cannot be opened.
     public func run(onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let registry = PrometheusCollectorRegistry()
-        let core = CollectorCore(metrics: CollectorMetrics(registry: registry), resolver: resolver)
+        let metrics = CollectorMetrics(registry: registry)
+        let sinks = AlertSink.configured(in: configuration)
+        let outbox =
+            sinks.isEmpty
+            ? nil : AlertOutbox(sinks: sinks, capacity: configuration.deliveryQueueCapacity, metrics: metrics)
+        let core = CollectorCore(metrics: metrics, resolver: resolver, outbox: outbox)
+        let address = AlertDeliveryService.CollectorAddress(host: configuration.httpHost)
         let store = try configuration.statePath.map { try CheckpointStore(path: $0) }
         let ingest = IngestService(
             configuration: configuration,
@@ -47,12 +54,30 @@ public struct Collector: Sendable {
             host: configuration.httpHost,
             port: configuration.httpPort,
             logger: httpLogger,
-            onRunning: onHTTPRunning
+            onRunning: { port in
+                address.listening(on: port)
+                await onHTTPRunning(port)
+            }
         )
         let reload = ReloadService(path: configuration.configurationPath, core: core, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let outbox {
+            var deliveryLogger = logger
+            deliveryLogger[metadataKey: "component"] = "delivery"
+            let delivery = AlertDeliveryService(
+                outbox: outbox,
+                core: core,
+                client: AlertDeliveryClient(timeout: configuration.deliveryTimeout),
+                resendInterval: configuration.alertmanagerResendInterval,
+                address: address,
+                logger: deliveryLogger
+            )
+            services.append(.init(service: delivery))
+        }
+        services += [.init(service: ingest), .init(service: http), .init(service: reload)]
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ingest), .init(service: http), .init(service: reload)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

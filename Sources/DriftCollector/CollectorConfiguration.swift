@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the collector listens and how it keeps its state. Monitoring thresholds live in the YAML file
 /// (``ConfigurationFile``); this is the process-level part, set by command-line flags.
 public struct CollectorConfiguration: Sendable {
@@ -21,6 +23,16 @@ public struct CollectorConfiguration: Sendable {
     public var configurationPath: String? = nil
     /// Send high-water mark of the alert PUB socket, in messages per subscriber.
     public var alertHighWaterMark: Int32 = 100_000
+    /// Webhook URLs that receive every alert notification as a JSON POST; empty sends none.
+    public var webhookURLs: [URL] = []
+    /// Alertmanager base URLs (e.g. `http://127.0.0.1:9093`) that receive alerts on `/api/v2/alerts`.
+    public var alertmanagerURLs: [URL] = []
+    /// How often every firing alert is re-sent to Alertmanager, which resolves alerts it stops hearing about.
+    public var alertmanagerResendInterval: Duration = .seconds(60)
+    /// Notifications each sink may have waiting; past it the oldest are dropped and counted.
+    public var deliveryQueueCapacity = 10_000
+    /// Timeout of one HTTP delivery attempt.
+    public var deliveryTimeout: Duration = .seconds(5)
 
     /// The defaults above.
     public init() {}

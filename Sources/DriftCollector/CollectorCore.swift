@@ -30,12 +30,15 @@ final class CollectorCore: Sendable {
     static let resolvedAlertsKept = 1000
 
     let metrics: CollectorMetrics
+    /// Where the ingest thread hands notifications to the webhook and Alertmanager sinks; `nil` without sinks.
+    let outbox: AlertOutbox?
     private let status: Mutex<Status>
     private let commands = Mutex<[IngestCommand]>([])
     private let stopRequested = Atomic<Bool>(false)
 
-    init(metrics: CollectorMetrics, resolver: ConfigurationResolver) {
+    init(metrics: CollectorMetrics, resolver: ConfigurationResolver, outbox: AlertOutbox? = nil) {
         self.metrics = metrics
+        self.outbox = outbox
         self.status = Mutex(Status(snapshot: MonitorEngine(resolver: resolver).snapshot(), resolver: resolver))
     }
 

@@ -22,6 +22,18 @@ struct CollectorMetrics: Sendable {
     let checkpointSuccesses: Counter
     let checkpointFailures: Counter
     let ingestBatchSeconds: DurationHistogram
+    let webhookDeliveries: DeliveryCounters
+    let alertmanagerDeliveries: DeliveryCounters
+
+    /// Counters of one kind of alert sink (`sink` label: `webhook` or `alertmanager`).
+    struct DeliveryCounters: Sendable {
+        /// Deliveries the receiver accepted (2xx), retries included.
+        let successes: Counter
+        /// Deliveries that failed after every attempt.
+        let failures: Counter
+        /// Notifications dropped because the sink's queue was full.
+        let dropped: Counter
+    }
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -88,5 +100,27 @@ struct CollectorMetrics: Sendable {
             ],
             help: "Time to decode and ingest one batch, evaluation included."
         )
+        func deliveries(_ sink: String) -> DeliveryCounters {
+            let help = "Alert deliveries to webhooks and Alertmanager, by sink and result."
+            return DeliveryCounters(
+                successes: registry.makeCounter(
+                    name: "driftwatch_alert_deliveries_total",
+                    labels: [("sink", sink), ("result", "success")],
+                    help: help
+                ),
+                failures: registry.makeCounter(
+                    name: "driftwatch_alert_deliveries_total",
+                    labels: [("sink", sink), ("result", "failure")],
+                    help: help
+                ),
+                dropped: registry.makeCounter(
+                    name: "driftwatch_alert_deliveries_dropped_total",
+                    labels: [("sink", sink)],
+                    help: "Alert notifications dropped because a sink's queue was full, by sink."
+                )
+            )
+        }
+        webhookDeliveries = deliveries("webhook")
+        alertmanagerDeliveries = deliveries("alertmanager")
     }
 }

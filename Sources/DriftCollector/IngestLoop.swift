@@ -8,7 +8,8 @@ import ZeroMQ
 ///
 /// Agents' batches arrive on a ROUTER (acknowledged, docs/protocol.md) or an optional PULL socket; each is decoded
 /// into column storage, deduplicated by (agent, sequence), fed to the engine, and acknowledged. Alert notifications
-/// are published on the PUB socket as `[alert.<model>.<kind>, JSON]`. Every tick the engine advances to the wall
+/// are published on the PUB socket as `[alert.<model>.<kind>, JSON]` and handed, without blocking, to the webhook
+/// and Alertmanager sinks (``AlertOutbox``). Every tick the engine advances to the wall
 /// clock (traffic stalls, `for` / `keep_firing_for` expiry), the snapshot for HTTP is refreshed, queued commands
 /// run, and a checkpoint is written when due. The loop never dies on bad input: it counts and skips it.
 struct IngestLoop: ~Copyable {
@@ -260,6 +261,8 @@ struct IngestLoop: ~Copyable {
             )
         }
         core.record(alerts)
+        // After recording, so a sink that re-reads the current alerts already sees these changes.
+        core.outbox?.submit(notifications)
     }
 
     // MARK: Commands and checkpoints

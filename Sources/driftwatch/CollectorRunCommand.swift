@@ -16,6 +16,10 @@ struct CollectorRunCommand: AsyncParsableCommand {
             With --state, the engine's windows and references are checkpointed to SQLite every \
             --checkpoint-interval seconds and at shutdown, and restored at start. SIGHUP reloads --config \
             without losing window state; an invalid file keeps the configuration in force and is logged.
+            Each --webhook URL receives every alert notification's JSON body as a POST (header \
+            X-Driftwatch-Topic: alert.<model>.<kind>); each --alertmanager (base URL, e.g. http://127.0.0.1:9093) \
+            receives firing and resolved alerts on /api/v2/alerts, firing ones again every --alertmanager-resend \
+            seconds, so its routing, grouping and silences apply. See docs/collector.md.
             """
     )
 
@@ -40,6 +44,24 @@ struct CollectorRunCommand: AsyncParsableCommand {
     @Option(help: "Seconds between checkpoints (with --state).")
     var checkpointInterval: Double = 10
 
+    @Option(
+        name: .customLong("webhook"),
+        help: ArgumentHelp("Webhook receiving every alert notification as a JSON POST; repeatable.", valueName: "url")
+    )
+    var webhooks: [String] = []
+
+    @Option(
+        name: .customLong("alertmanager"),
+        help: ArgumentHelp(
+            "Alertmanager base URL receiving alerts on /api/v2/alerts, e.g. http://127.0.0.1:9093; repeatable.",
+            valueName: "url"
+        )
+    )
+    var alertmanagers: [String] = []
+
+    @Option(help: ArgumentHelp("Seconds between re-sends of firing alerts to Alertmanager.", valueName: "seconds"))
+    var alertmanagerResend: Double = 60
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -49,6 +71,11 @@ struct CollectorRunCommand: AsyncParsableCommand {
         }
         guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive.") }
         _ = try parseHTTPAddress()
+        _ = try parseURLs(webhooks, flag: "--webhook")
+        _ = try parseURLs(alertmanagers, flag: "--alertmanager")
+        guard alertmanagerResend >= 1, alertmanagerResend <= 86_400 else {
+            throw ValidationError("--alertmanager-resend must be from 1 to 86400 seconds.")
+        }
     }
 
     func run() async throws {
@@ -77,10 +104,27 @@ struct CollectorRunCommand: AsyncParsableCommand {
         settings.statePath = state
         settings.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         settings.configurationPath = config
+        settings.webhookURLs = try parseURLs(webhooks, flag: "--webhook")
+        settings.alertmanagerURLs = try parseURLs(alertmanagers, flag: "--alertmanager")
+        settings.alertmanagerResendInterval = .milliseconds(Int64(alertmanagerResend * 1000))
         let collector = Collector(configuration: settings, resolver: resolver, logger: logger)
         let host = settings.httpHost
         try await collector.run { port in
             logger.info("HTTP listening", metadata: ["http.address": "\(host):\(port)"])
+        }
+    }
+
+    private func parseURLs(_ texts: [String], flag: String) throws -> [URL] {
+        try texts.map { text in
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme),
+                url.host?.isEmpty == false
+            else {
+                throw ValidationError(
+                    "\(flag) must be an http or https URL, e.g. http://127.0.0.1:9093 (got '\(text)')."
+                )
+            }
+            return url
         }
     }
 
