@@ -538,7 +538,9 @@ extension ModelMonitor {
         latencySketch = try? DDSketch(relativeAccuracy: s.relativeAccuracy)
         if latencyChange { latencyShifted = true }
         latencyChange = false
-        if worst.1 < 1 + 2 * s.changeDelta { latencyShifted = false }
+        // A change latched while the ratio rule already covers the shift belongs to that episode: dropping it here
+        // keeps a spike's change alarm from outliving the spike as a second, "rose" alert while latency falls back.
+        if worst.1 < 1 + 2 * s.changeDelta || worst.1 >= s.ratioWarning { latencyShifted = false }
         var condition: AlertCondition?
         if worst.1 >= s.ratioWarning || latencyShifted {
             let critical = worst.1 >= s.ratioCritical
