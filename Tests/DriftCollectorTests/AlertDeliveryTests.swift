@@ -81,8 +81,10 @@ struct AlertDeliveryTests {
             ["240", "1"]
         )
         defer { receiver.signal(SIGTERM) }
-        #expect(receiver.waitForOutput(containing: "listening"))
-        let port = try #require(Self.listeningPort(receiver.standardErrorSoFar))
+        #expect(receiver.waitForOutput(containing: "pid"))
+        let port = try #require(Self.number(after: "listening ", in: receiver.standardErrorSoFar))
+        let pid = try #require(Self.number(after: "pid ", in: receiver.standardErrorSoFar))
+        defer { kill(Int32(pid), SIGTERM) }
         let deadPort = try CollectorOperationsTests.freePort()
         let collector = try CollectorProcess([
             "--config", config, "--webhook", "http://127.0.0.1:\(port)/hook", "--webhook",
@@ -145,6 +147,10 @@ struct AlertDeliveryTests {
         #expect(Self.value(metrics, #"driftwatch_alert_deliveries_dropped_total{sink="webhook"}"#) == 0)
         #expect(collector.process.standardErrorSoFar.contains("url=http://127.0.0.1:\(deadPort)/gone"))
         #expect(try await collector.get("/healthz").status == 200)
+        // A failing receiver does not hold up shutdown: nothing is left queued, and the exit is clean.
+        let stopped = try collector.stop()
+        #expect(stopped.status == 0 && !stopped.terminatedBySignal, "\(stopped.standardError.suffix(2000))")
+        #expect(!stopped.standardError.contains("abandoned"))
     }
 
     @Test("Alertmanager receives the error-rate alert with its labels, keeps hearing it, and a silence suppresses it")
@@ -235,9 +241,9 @@ struct AlertDeliveryTests {
 
     // MARK: Helpers
 
-    /// The port in the receiver's "listening PORT" line.
-    static func listeningPort(_ log: String) -> Int? {
-        guard let range = log.range(of: "listening ") else { return nil }
+    /// The number after `prefix` in `log`, e.g. the port in the receiver's "listening PORT pid PID" line.
+    static func number(after prefix: String, in log: String) -> Int? {
+        guard let range = log.range(of: prefix) else { return nil }
         return Int(log[range.upperBound...].prefix { $0.isNumber })
     }
 

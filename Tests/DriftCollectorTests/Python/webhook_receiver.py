@@ -1,14 +1,16 @@
 """Usage: python3 webhook_receiver.py SECONDS [FAIL_FIRST]
 
-A webhook receiver on a free loopback port (standard library only). It prints "listening PORT" to stderr once it
-accepts connections, then one JSON line per POST to stdout: {"topic": X-Driftwatch-Topic, "change":
-X-Driftwatch-Change, "content_type": Content-Type, "path": the request path, "alert": the JSON body}. The first
-FAIL_FIRST requests (default 1) are answered 500 and printed with "status": 500, to prove the sender retries;
-later ones get 200. Stops after SECONDS.
+A webhook receiver on a free loopback port (standard library only). It prints "listening PORT pid PID" (the
+interpreter's own process id) to stderr once it accepts connections, then one JSON line per POST to stdout:
+{"topic": X-Driftwatch-Topic, "change": X-Driftwatch-Change, "content_type": Content-Type, "path": the request
+path, "alert": the JSON body}. The first FAIL_FIRST requests (default 1) are answered 500 and printed with
+"status": 500, to prove the sender retries; later ones get 200. Stops after SECONDS.
 """
 
 import http.server
 import json
+import os
+import signal
 import sys
 import threading
 
@@ -48,8 +50,11 @@ def main():
         def log_message(self, format, *args):
             pass
 
+    # A child inherits its parent's blocked signals; unblock SIGTERM so the caller can end the receiver.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print("listening", server.server_address[1], file=sys.stderr, flush=True)
+    # The pid too: started through a pyenv shim, the interpreter may not be the process the caller started.
+    print("listening", server.server_address[1], "pid", os.getpid(), file=sys.stderr, flush=True)
     timer = threading.Timer(seconds, server.shutdown)
     timer.daemon = True
     timer.start()
