@@ -33,5 +33,5 @@ public struct AlertNotification: Sendable, Hashable, Codable {
     }
 
     /// The PUB topic: `alert.<model>.<kind>`.
-    public var topic: String { "alert.\(alert.model).\(alert.kind.rawValue)" }
+    public var topic: String { AlertTopic.topic(model: alert.model, kind: alert.kind) }
 }

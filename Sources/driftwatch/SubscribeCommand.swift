@@ -57,11 +57,7 @@ struct SubscribeCommand: ParsableCommand {
 
     /// The SUB prefix for the filters: `alert.<model>.<kind>`, `alert.<model>.` or `alert.`.
     var subscription: String {
-        switch (model, kind) {
-        case (let model?, let kind?): "alert.\(model).\(kind)"
-        case (let model?, nil): "alert.\(model)."
-        default: "alert."
-        }
+        AlertTopic.prefix(model: model, kind: kind.flatMap(AlertKind.init(rawValue:)))
     }
 
     /// Whether a topic passes the filters exactly (prefix matching alone would let `latency` match

@@ -1,5 +1,3 @@
-import DriftProtocol
-
 /// Topics of the alert PUB socket: `alert.<model>.<kind>`, e.g. `alert.fraud-detector.data_drift`.
 ///
 /// ZeroMQ filters by prefix, so a subscriber to `alert.fraud.` gets every kind for model `fraud` and nothing of
