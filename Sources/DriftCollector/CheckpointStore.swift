@@ -68,10 +68,12 @@ final class CheckpointStore: Sendable {
     }
 }
 
-/// JSON coders for checkpoint blobs. Engine state legitimately holds NaN (a missing value, an unset statistic),
-/// which plain JSON cannot carry, so non-finite numbers are written as the strings "NaN", "+Inf" and "-Inf".
-enum CheckpointCoding {
-    static func encoder() -> JSONEncoder {
+/// JSON coders for checkpoint blobs and baseline files. Engine state and baselines legitimately hold NaN (a missing
+/// value, an unset statistic), which plain JSON cannot carry, so non-finite numbers are written as the strings
+/// "NaN", "+Inf" and "-Inf".
+public enum CheckpointCoding {
+    /// An encoder that writes non-finite numbers as strings.
+    public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "+Inf",
@@ -81,7 +83,8 @@ enum CheckpointCoding {
         return encoder
     }
 
-    static func decoder() -> JSONDecoder {
+    /// A decoder that reads what ``encoder()`` writes.
+    public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "+Inf",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftCollector
 import DriftEngine
 import DriftProtocol
 import Foundation
@@ -89,13 +90,9 @@ struct BaselineCommand: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: output) {
             throw CommandFailure("\(output) already exists; pass --force to replace it.")
         }
-        let encoder = JSONEncoder()
+        // The collector reads baseline files with the same coder (`reference: {policy: baseline_file}`).
+        let encoder = CheckpointCoding.encoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "+Inf",
-            negativeInfinity: "-Inf",
-            nan: "NaN"
-        )
         do {
             try encoder.encode(baseline).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
