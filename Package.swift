@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DriftProtocol", targets: ["DriftProtocol"]),
         .library(name: "DriftStatistics", targets: ["DriftStatistics"]),
         .library(name: "DriftEngine", targets: ["DriftEngine"]),
+        .library(name: "DriftAgent", targets: ["DriftAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -77,6 +79,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The agent's core and the in-process library for Swift model servers: batching, the on-disk spool and
+        // acknowledged delivery. Light on purpose (no NIO), so a model server that links it pays for little.
+        .target(
+            name: "DriftAgent",
+            dependencies: [
+                "ZeroMQ",
+                "DriftProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The agent's HTTP side: the reverse proxy in front of a model server (Hummingbird in, AsyncHTTPClient to
+        // the upstream), payload extraction, and the agent's own /metrics, /healthz and /labels.
+        .target(
+            name: "DriftAgentHTTP",
+            dependencies: [
+                "DriftAgent",
+                "DriftProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
@@ -84,6 +110,8 @@ let package = Package(
                 "DriftProtocol",
                 "DriftEngine",
                 "DriftCollector",
+                "DriftAgent",
+                "DriftAgentHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
@@ -104,6 +132,12 @@ let package = Package(
         .testTarget(
             name: "DriftCollectorTests",
             dependencies: ["DriftCollector", "DriftEngine", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch"],
+            resources: [.copy("Python")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftAgentTests",
+            dependencies: ["DriftAgent", "DriftAgentHTTP", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch"],
             resources: [.copy("Python")],
             swiftSettings: swiftSettings
         ),
