@@ -31,7 +31,10 @@ struct AcknowledgementTracker: Sendable, Codable, Equatable {
     /// Classifies `sequence` from `agent` and, when accepted, records it.
     /// - Returns: the disposition and the highest contiguous sequence to acknowledge afterwards.
     mutating func record(agent: String, sequence: UInt64) -> (Disposition, acknowledge: UInt64) {
-        var progress = agents[agent] ?? Progress()
+        // An agent id with no record here (a collector started with a new store, or an agent that outlived the
+        // checkpoint that knew it) starts at the first sequence it sends: whatever came before went to a store
+        // this collector does not have, and waiting for it would stall the agent forever (docs/protocol.md).
+        var progress = agents[agent] ?? Progress(contiguous: sequence > 0 ? sequence - 1 : 0)
         defer { agents[agent] = progress }
         if sequence == 0 || sequence <= progress.contiguous || progress.ahead.contains(sequence) {
             return (.duplicate, progress.contiguous)

@@ -1,0 +1,228 @@
+import DequeModule
+import DriftProtocol
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// The agent's delivery loop, run on its own thread (ZEROMQ-NOTES.md: never block the concurrency pool on
+/// libzmq): drain the recorder, batch, stamp and spool each sealed batch, send up to a window of batches over a
+/// DEALER to the collector's ROUTER, release them on cumulative acknowledgements and resend the overdue ones.
+///
+/// Each pass waits at most 5 ms for acknowledgements, so a recorded event is batched within that time plus the
+/// flush interval. The worker owns its socket and spool; other threads see only ``DeliveryStatistics``.
+struct DeliveryWorker {
+    /// State shared with the threads that record and read statistics.
+    final class Shared: Sendable {
+        let stopRequested = Atomic<Bool>(false)
+        let statistics: Mutex<DeliveryStatistics>
+
+        init(statistics: DeliveryStatistics) {
+            self.statistics = Mutex(statistics)
+        }
+    }
+
+    private struct InFlight {
+        let sequence: UInt64
+        var sentAt: ContinuousClock.Instant
+    }
+
+    let configuration: AgentConfiguration
+    let recorder: EventRecorder
+    let shared: Shared
+    let logger: Logger
+    private var spool: Spool
+    private var assembler: BatchAssembler
+    private var statistics: DeliveryStatistics
+    private var inFlight: Deque<InFlight> = []
+    private var nextToSend: UInt64
+    private let clock = ContinuousClock()
+    private var unreachableLogged = false
+    private var spoolFullLogged = false
+
+    init(
+        configuration: AgentConfiguration,
+        spool: Spool,
+        recorder: EventRecorder,
+        shared: Shared,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.spool = spool
+        self.recorder = recorder
+        self.shared = shared
+        self.logger = logger
+        assembler = BatchAssembler(
+            agentID: spool.agentID,
+            limits: .init(
+                maxItems: configuration.batchMaxEvents,
+                maxBytes: configuration.batchMaxBytes,
+                maxAge: configuration.flushInterval
+            )
+        )
+        statistics = shared.statistics.withLock { $0 }
+        nextToSend = spool.acknowledged + 1
+    }
+
+    /// Opens the DEALER whose routing id is the agent id, connected to the collector.
+    static func connect(
+        context: ZeroMQContext,
+        configuration: AgentConfiguration,
+        agentID: String
+    )
+        throws(AgentError) -> ZeroMQSocket
+    {
+        do {
+            let socket = try ZeroMQSocket(context, type: .dealer, linger: .zero)
+            try socket.setRoutingID(Array(agentID.utf8))
+            try socket.setSendHighWaterMark(Int32(clamping: configuration.maxUnacknowledged * 2))
+            try socket.setReconnectInterval(.milliseconds(100), maximum: .seconds(2))
+            try socket.connect(configuration.collectorEndpoint)
+            return socket
+        } catch {
+            throw AgentError(.transport, "cannot connect to \(configuration.collectorEndpoint): \(error)")
+        }
+    }
+
+    /// Runs until a stop is requested and the spool is drained or ``AgentConfiguration/drainTimeout`` passes.
+    mutating func run(socket: ZeroMQSocket) {
+        var events: [AgentEvent] = []
+        var labels: [AgentLabel] = []
+        var drainDeadline: ContinuousClock.Instant?
+        while true {
+            let stopping = shared.stopRequested.load(ordering: .acquiring)
+            if stopping && drainDeadline == nil { drainDeadline = clock.now + configuration.drainTimeout }
+            recorder.drain(into: &events, &labels)
+            let now = clock.now
+            for event in events { assembler.add(event, now: now) }
+            for label in labels { assembler.add(label, now: now) }
+            assembler.sealExpired(now: now, everything: stopping)
+            storeSealed()
+            sendNew(socket)
+            receiveAcknowledgements(socket, timeout: .milliseconds(5))
+            resendOverdue(socket)
+            noteReachability()
+            publish()
+            if let drainDeadline, spool.records.isEmpty || clock.now >= drainDeadline { break }
+        }
+        spool.close()
+        socket.close()
+        statistics.stopped = true
+        publish()
+    }
+
+    private mutating func storeSealed() {
+        for batch in assembler.takeSealed() {
+            let sequence = spool.nextSequence
+            do {
+                if try spool.store(batch.stamped(sequence: sequence), sequence: sequence) != nil {
+                    statistics.batchesStored += 1
+                    statistics.eventsStored += batch.events
+                    statistics.labelsStored += batch.labels
+                    spoolFullLogged = false
+                } else {
+                    statistics.eventsDroppedSpoolFull += batch.events
+                    statistics.labelsDroppedSpoolFull += batch.labels
+                    if !spoolFullLogged {
+                        spoolFullLogged = true
+                        logger.warning(
+                            "spool full: dropping new events until the collector acknowledges older ones",
+                            metadata: ["spool.bytes": "\(spool.storedBytes)", "spool.max": "\(spool.maxBytes)"]
+                        )
+                    }
+                }
+            } catch {
+                statistics.spoolWriteErrors += 1
+                statistics.eventsDroppedSpoolFull += batch.events
+                statistics.labelsDroppedSpoolFull += batch.labels
+                logger.error("cannot write to the spool; batch dropped", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private mutating func sendNew(_ socket: ZeroMQSocket) {
+        while inFlight.count < configuration.maxUnacknowledged, let record = spool.record(nextToSend) {
+            guard send(record, socket) else { return }
+            inFlight.append(InFlight(sequence: record.sequence, sentAt: clock.now))
+            nextToSend += 1
+            statistics.batchesSent += 1
+        }
+    }
+
+    /// Sends one stored batch without blocking; false when libzmq cannot take it now.
+    private mutating func send(_ record: Spool.Record, _ socket: ZeroMQSocket) -> Bool {
+        do {
+            let bytes = try spool.payload(of: record)
+            return try socket.trySend(CollectionOfOne(bytes))
+        } catch {
+            logger.error("cannot send a batch", metadata: ["sequence": "\(record.sequence)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    private mutating func receiveAcknowledgements(_ socket: ZeroMQSocket, timeout: Duration) {
+        var wait = timeout
+        while let frames = try? socket.receive(timeout: wait) {
+            wait = .zero
+            guard frames.count == 1,
+                let acknowledgement = try? frames[0].withUnsafeBytes({ (bytes) throws(ProtocolError) in
+                    try Acknowledgement(decoding: bytes)
+                }),
+                acknowledgement.agentID == spool.agentID
+            else {
+                statistics.badAcknowledgements += 1
+                continue
+            }
+            acknowledge(upTo: acknowledgement.highestContiguousSequence)
+        }
+    }
+
+    private mutating func acknowledge(upTo sequence: UInt64) {
+        statistics.lastAcknowledgement = clock.now
+        for record in spool.acknowledge(upTo: sequence) {
+            statistics.batchesDelivered += 1
+            statistics.eventsDelivered += record.events
+            statistics.labelsDelivered += record.labels
+        }
+        while let first = inFlight.first, first.sequence <= spool.acknowledged { inFlight.removeFirst() }
+        nextToSend = max(nextToSend, spool.acknowledged + 1)
+    }
+
+    private mutating func resendOverdue(_ socket: ZeroMQSocket) {
+        let now = clock.now
+        for index in inFlight.indices where now - inFlight[index].sentAt >= configuration.resendAfter {
+            guard let record = spool.record(inFlight[index].sequence), send(record, socket) else { return }
+            inFlight[index].sentAt = now
+            statistics.resends += 1
+        }
+    }
+
+    /// Logs once when batches wait for acknowledgements longer than three resend periods, and once on recovery.
+    private mutating func noteReachability() {
+        let waiting = !spool.records.isEmpty
+        let lastHeard = statistics.lastAcknowledgement
+        let silent = waiting && lastHeard.map { clock.now - $0 > configuration.resendAfter * 3 } ?? waiting
+        if silent && !unreachableLogged
+            && (inFlight.first.map { clock.now - $0.sentAt > configuration.resendAfter * 3 } ?? false)
+        {
+            unreachableLogged = true
+            logger.warning(
+                "collector not acknowledging; batches are kept in the spool and resent",
+                metadata: ["collector": "\(configuration.collectorEndpoint)", "pending": "\(spool.records.count)"]
+            )
+        } else if !silent && unreachableLogged {
+            unreachableLogged = false
+            logger.notice("collector acknowledging again", metadata: ["pending": "\(spool.records.count)"])
+        }
+    }
+
+    private mutating func publish() {
+        statistics.invalid = assembler.invalid
+        statistics.acknowledgedSequence = spool.acknowledged
+        statistics.lastSequence = spool.lastSequence
+        statistics.pendingBatches = spool.records.count
+        statistics.pendingEvents = spool.pendingEvents
+        statistics.spoolBytes = spool.storedBytes
+        let snapshot = statistics
+        shared.statistics.withLock { $0 = snapshot }
+    }
+}
