@@ -44,7 +44,7 @@ public final class DatagramListener: Sendable {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                // stop() shuts the socket down, which wakes a blocked recv with 0 bytes or an error.
+                // stop() sets the flag; the receive timeout bounds how long the thread takes to see it.
                 if stopFlag.isSet { break }
                 if count < 0 {
                     if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
@@ -62,8 +62,6 @@ public final class DatagramListener: Sendable {
     /// Stops receiving and closes the socket (a Unix socket's file is removed). Idempotent.
     public func stop() {
         guard stopFlag.set() else { return }
-        // shutdown() wakes the blocked recv with 0 bytes; the loop then sees the socket shut down.
-        _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
         finished.wait()
         _ = Glibc.close(descriptor)
         if case .unix(let path) = boundAddress { _ = unlink(path) }
@@ -132,9 +130,13 @@ public final class DatagramListener: Sendable {
         }
     }
 
+    /// Raises the receive buffer and sets a 200 ms receive timeout, so the thread notices ``stop()`` even on
+    /// Linux, where `shutdown` does not wake a `recv` blocked on an unconnected UDP socket.
     private static func raiseReceiveBuffer(_ descriptor: Int32) {
         var size: Int32 = 4 * 1024 * 1024
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     private static func failure(_ call: String, _ address: Address) -> AgentError {

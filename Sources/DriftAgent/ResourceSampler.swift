@@ -95,7 +95,7 @@ public final class ResourceSampler: Sendable {
 
     private static func statusValue(_ status: String, _ key: String) -> Double? {
         for line in status.split(separator: "\n") where line.hasPrefix(key) {
-            return line.dropFirst(key.count).split(separator: " ").first.flatMap { Double($0) }
+            return line.dropFirst(key.count).split(whereSeparator: \.isWhitespace).first.flatMap { Double($0) }
         }
         return nil
     }

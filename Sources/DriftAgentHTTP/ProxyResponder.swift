@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DriftAgent
 import DriftProtocol
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore

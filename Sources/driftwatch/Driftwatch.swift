@@ -13,7 +13,7 @@ struct Driftwatch: AsyncParsableCommand {
             """,
         version: DriftwatchVersion.description,
         subcommands: [
-            CollectorRunCommand.self, SimulateCommand.self, SubscribeCommand.self, BaselineCommand.self,
+            CollectorRunCommand.self, AgentCommand.self, SimulateCommand.self, SubscribeCommand.self, BaselineCommand.self,
             ConfigCommand.self,
             InspectCommand.self, KeygenCommand.self,
         ]

@@ -1,0 +1,155 @@
+import DriftAgent
+import Foundation
+import Hummingbird
+import Logging
+
+/// The agent's own HTTP endpoints (Hummingbird), on an address apart from the proxied model traffic so that no
+/// model path is shadowed:
+///
+/// | route | what |
+/// |---|---|
+/// | `GET /healthz` | 200 with a JSON status while the delivery worker runs; 503 once it stopped |
+/// | `GET /metrics` | Prometheus text (``AgentMetrics``) |
+/// | `POST /labels` | delayed labels: one JSON object, an array of them, or JSON lines (docs/agent.md) |
+public enum AgentAdminServer {
+    /// The answer to `POST /labels`.
+    struct LabelsResponse: Codable {
+        var accepted: Int
+        var rejected: Int
+        var errors: [String]
+    }
+
+    /// The answer to `GET /healthz`.
+    struct HealthResponse: Codable {
+        var status: String
+        var agentID: String
+        var collector: String
+        var pendingBatches: Int
+        var pendingEvents: Int
+        var secondsSinceAcknowledgement: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case status
+            case agentID = "agent_id"
+            case collector
+            case pendingBatches = "pending_batches"
+            case pendingEvents = "pending_events"
+            case secondsSinceAcknowledgement = "seconds_since_acknowledgement"
+        }
+    }
+
+    /// Builds the admin application.
+    /// - Parameters:
+    ///   - metrics: the exposition (also gives the agent).
+    ///   - labels: decodes label bodies; its default model applies to labels that name none.
+    ///   - host: the address to bind.
+    ///   - port: the port (0 picks one).
+    ///   - logger: the server's logger.
+    ///   - onRunning: called with the bound port once listening.
+    public static func makeApplication(
+        metrics: AgentMetrics,
+        labels: JSONLineDecoder,
+        host: String,
+        port: Int,
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        let agent = metrics.sources.agent
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            let statistics = agent.statistics
+            let since = statistics.lastAcknowledgement.map { ContinuousClock.now - $0 }
+            let seconds = since.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+            let collector =
+                statistics.pendingBatches == 0
+                ? "up to date"
+                : (seconds.map { $0 < 10 } ?? false) ? "acknowledging" : "not acknowledging"
+            let health = HealthResponse(
+                status: statistics.stopped ? "stopped" : "ok",
+                agentID: statistics.agentID,
+                collector: collector,
+                pendingBatches: statistics.pendingBatches,
+                pendingEvents: statistics.pendingEvents,
+                secondsSinceAcknowledgement: seconds
+            )
+            return json(health, status: statistics.stopped ? .serviceUnavailable : .ok)
+        }
+        router.get("metrics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(
+                status: .ok,
+                headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
+            )
+        }
+        router.post("labels") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+            let result = ingestLabels(Array(buffer: body), decoder: labels, into: agent)
+            let status: HTTPResponse.Status = result.accepted == 0 && result.rejected > 0 ? .badRequest : .accepted
+            return json(result, status: status)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "driftwatch-agent"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    /// Decodes a labels body (an object, an array of objects, or JSON lines) and records each label.
+    static func ingestLabels(
+        _ body: [UInt8],
+        decoder: JSONLineDecoder,
+        into sink: any AgentEventSink
+    )
+        -> LabelsResponse
+    {
+        var response = LabelsResponse(accepted: 0, rejected: 0, errors: [])
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        var lines: [[UInt8]] = []
+        if body.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "[") {
+            guard let array = try? JSONSerialization.jsonObject(with: Data(body)) as? [Any] else {
+                return LabelsResponse(accepted: 0, rejected: 1, errors: ["the body is not a JSON array of labels"])
+            }
+            for element in array {
+                lines.append((try? JSONSerialization.data(withJSONObject: element)).map { Array($0) } ?? [])
+            }
+        } else {
+            lines = body.split(separator: 0x0A).map(Array.init)
+        }
+        for line in lines where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+            do {
+                guard case .label(let label) = try decoder.decode(withType("label", line), now: now) else {
+                    continue
+                }
+                if sink.record(label) {
+                    response.accepted += 1
+                } else {
+                    response.rejected += 1
+                    response.errors.append("queue full")
+                }
+            } catch {
+                response.rejected += 1
+                if response.errors.count < 20 { response.errors.append(error.message) }
+            }
+        }
+        return response
+    }
+
+    /// Adds `"type": …` to an object that has no type, so a label body need not say it is a label.
+    private static func withType(_ type: String, _ line: [UInt8]) -> [UInt8] {
+        guard var object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return line }
+        if object["type"] == nil { object["type"] = type }
+        return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? line
+    }
+
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
