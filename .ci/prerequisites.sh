@@ -22,4 +22,9 @@ install_prerequisites() {
         echo "==> pip install pyzmq"
         python3 -m pip install --quiet --disable-pip-version-check "pyzmq==27.3.0"
     fi
+    # numpy powers the small model server behind the agent's reverse proxy in the agent tests.
+    if ! python3 -c "import numpy" 2>/dev/null; then
+        echo "==> pip install numpy"
+        python3 -m pip install --quiet --disable-pip-version-check "numpy==2.4.6"
+    fi
 }
