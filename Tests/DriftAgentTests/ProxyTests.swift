@@ -1,0 +1,327 @@
+import DriftAgent
+import DriftAgentHTTP
+import DriftProtocol
+import Foundation
+import Testing
+
+/// The reverse proxy in front of a real Python model server (numpy behind http.server, HTTP/1.1 keep-alive).
+@Suite("Reverse proxy with a Python model server", .serialized)
+struct ProxyTests {
+    @Test("V1: the answer is forwarded unchanged, the request id echoed, one event per instance")
+    func kserveV1() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.extraction.featureNames = ["a", "b", "c"] }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let request = #"{"instances": [[1, 2, 3], [4, 5, 6]]}"#
+            let proxied = try await harness.post(
+                "/v1/models/iris:predict",
+                json: request,
+                headers: [("X-Request-ID", "req-1")]
+            )
+            let direct = try await harness.send(
+                "POST",
+                "/v1/models/iris:predict",
+                body: Array(request.utf8),
+                direct: true
+            )
+            #expect(proxied.status == 200)
+            #expect(proxied.text == #"{"predictions": [5.0, 17.0]}"#)
+            #expect(proxied.body == direct.body)
+            #expect(proxied.header("X-Request-ID") == "req-1")
+            #expect(proxied.header("Content-Type") == "application/json")
+
+            let events = try await harness.sink.waitForEvents(2)
+            #expect(events.count == 2)
+            #expect(events.map(\.requestID) == ["req-1#0", "req-1#1"])
+            #expect(events.map(\.numericFeatures) == [["a": 1, "b": 2, "c": 3], ["a": 4, "b": 5, "c": 6]])
+            #expect(events.map(\.prediction) == [.number(5), .number(17)])
+            #expect(events.allSatisfy { $0.model == "iris" && $0.modelVersion == "3" && $0.outcome == .ok })
+            #expect(events.allSatisfy { ($0.latencyMicroseconds ?? 0) > 0 })
+            #expect(events[0].latencyMicroseconds == events[1].latencyMicroseconds)
+            let now = Int64(Date().timeIntervalSince1970 * 1e9)
+            #expect(events.allSatisfy { abs($0.timestamp - now) < 120_000_000_000 })
+            let counters = harness.proxy.counters
+            #expect(counters.requestsProxied == 1)
+            #expect(counters.eventsRecorded == 2)
+            #expect(counters.extractionFailures.isEmpty)
+        }
+    }
+
+    @Test("V1 object instances give categorical predictions; V2 probabilities get the configured class names")
+    func objectsAndV2() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.extraction.classNames = ["neg", "pos"] }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let v1 = try await harness.post(
+                "/v1/models/iris:predict",
+                json: #"{"instances": [{"a": 5, "b": 6, "city": "Oslo"}]}"#,
+                headers: [("X-Request-ID", "obj")]
+            )
+            #expect(v1.text == #"{"predictions": ["high"]}"#)
+            let v2Request =
+                #"{"inputs": [{"name": "x", "shape": [2, 2], "datatype": "FP64", "data": [1, 2, 0.1, 0.2]}]}"#
+            let v2 = try await harness.post("/v2/models/iris/infer", json: v2Request)
+            #expect(v2.status == 200)
+            let generated = try #require(v2.header("X-Request-ID"))
+            #expect(UUID(uuidString: generated) != nil)
+
+            let events = try await harness.sink.waitForEvents(3)
+            #expect(events.count == 3)
+            #expect(events[0].requestID == "obj")
+            #expect(events[0].numericFeatures == ["a": 5, "b": 6])
+            #expect(events[0].categoricalFeatures == ["city": "Oslo"])
+            #expect(events[0].prediction == .classLabel("high"))
+            #expect(events[1...].map(\.requestID) == ["\(generated)#0", "\(generated)#1"])
+            #expect(events[1].numericFeatures == ["f0": 1, "f1": 2])
+            #expect(events[2].numericFeatures == ["f0": 0.1, "f1": 0.2])
+            #expect(
+                events[1...].map(\.prediction) == [
+                    .probabilities([
+                        ClassProbability(label: "neg", probability: 0.25),
+                        ClassProbability(label: "pos", probability: 0.75),
+                    ]),
+                    .probabilities([
+                        ClassProbability(label: "neg", probability: 0.75),
+                        ClassProbability(label: "pos", probability: 0.25),
+                    ]),
+                ]
+            )
+        }
+    }
+
+    @Test("MLflow: dataframe_split, dataframe_records and inputs with a bare-list answer")
+    func mlflow() async throws {
+        try await ProxyHarness.with { harness in
+            let split = try await harness.post(
+                "/invocations",
+                json: #"{"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2], [3, 4]]}}"#,
+                headers: [("X-Request-ID", "s")]
+            )
+            #expect(split.text == #"{"predictions": [3.0, 7.0]}"#)
+            _ = try await harness.sink.waitForEvents(2)
+            let records = try await harness.post(
+                "/invocations",
+                json: #"{"dataframe_records": [{"a": 1.5, "b": 2}]}"#,
+                headers: [("X-Request-ID", "r")]
+            )
+            #expect(records.text == #"{"predictions": [3.5]}"#)
+            _ = try await harness.sink.waitForEvents(3)
+            let inputs = try await harness.post(
+                "/invocations",
+                json: #"{"inputs": [[10, 20]]}"#,
+                headers: [("X-Request-ID", "i")]
+            )
+            #expect(inputs.text == "[30.0]")
+            let events = try await harness.sink.waitForEvents(4)
+            #expect(events.map(\.requestID) == ["s#0", "s#1", "r", "i"])
+            #expect(
+                events.map(\.numericFeatures) == [
+                    ["a": 1, "b": 2], ["a": 3, "b": 4], ["a": 1.5, "b": 2], ["f0": 10, "f1": 20],
+                ]
+            )
+            #expect(events.map(\.prediction) == [.number(3), .number(7), .number(3.5), .number(30)])
+            #expect(harness.proxy.counters.extractionFailures.isEmpty)
+        }
+    }
+
+    @Test("Method, path, query, end-to-end headers and a binary body reach the model unchanged; hop-by-hop do not")
+    func forwardsUnchanged() async throws {
+        try await ProxyHarness.with { harness in
+            let body: [UInt8] = (0..<5_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+            let response = try await harness.send(
+                "POST",
+                "/echo/a%20b/c?x=1&y=two%3D&x=3",
+                body: body,
+                headers: [
+                    ("X-Custom", "value one"), ("X-Multi", "1"), ("X-Multi", "2"), ("Authorization", "Bearer t0k"),
+                    ("Content-Type", "application/octet-stream"), ("Connection", "keep-alive, X-Hop"),
+                    ("X-Hop", "secret"), ("X-Request-ID", "fwd-1"),
+                ]
+            )
+            #expect(response.status == 200)
+            #expect(response.body == body)
+            #expect(response.header("X-Echo-Method") == "POST")
+            #expect(response.header("X-Echo-Path") == "/echo/a%20b/c?x=1&y=two%3D&x=3")
+            #expect(response.header("X-Request-ID") == "fwd-1")
+            let received = try #require(
+                JSONSerialization.jsonObject(with: Data((response.header("X-Echo-Headers") ?? "").utf8)) as? [[String]]
+            )
+            let names = received.map { $0[0].lowercased() }
+            #expect(received.filter { $0[0].lowercased() == "x-custom" }.map { $0[1] } == ["value one"])
+            #expect(received.filter { $0[0].lowercased() == "x-multi" }.map { $0[1] } == ["1", "2"])
+            #expect(received.filter { $0[0].lowercased() == "authorization" }.map { $0[1] } == ["Bearer t0k"])
+            #expect(
+                received.filter { $0[0].lowercased() == "content-type" }.map { $0[1] } == ["application/octet-stream"]
+            )
+            #expect(received.filter { $0[0].lowercased() == "content-length" }.map { $0[1] } == ["5000"])
+            #expect(received.filter { $0[0].lowercased() == "x-request-id" }.map { $0[1] } == ["fwd-1"])
+            #expect(
+                received.filter { $0[0].lowercased() == "host" }.map { $0[1] } == ["127.0.0.1:\(harness.proxyPort)"]
+            )
+            #expect(!names.contains("x-hop"))
+            #expect(!names.contains("connection"))
+
+            // A PUT is forwarded with its method but not recorded (only POST is, by default).
+            let put = try await harness.send("PUT", "/echo", body: Array("{}".utf8))
+            #expect(put.header("X-Echo-Method") == "PUT")
+
+            // The binary POST was recorded without features, counted as not JSON.
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.count == 1)
+            #expect(events[0].requestID == "fwd-1")
+            #expect(events[0].numericFeatures.isEmpty && events[0].categoricalFeatures.isEmpty)
+            #expect(events[0].prediction == .absent)
+            #expect(events[0].outcome == .ok)
+            let counters = harness.proxy.counters
+            #expect(counters.extractionFailures == [.requestNotJSON: 1])
+            #expect(counters.notRecordedMethod == 1)
+            #expect(counters.requestsProxied == 2)
+        }
+    }
+
+    @Test("Chunked bodies stream both ways; bodies over the capture limit are forwarded whole and not extracted")
+    func streamingAndCaptureLimit() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.captureLimitBytes = 64 << 10 }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let large: [UInt8] = Array(repeating: UInt8(ascii: "x"), count: 300_000)
+            let echoed = try await harness.send(
+                "POST",
+                "/echo",
+                body: large,
+                headers: [("X-Request-ID", "big")],
+                chunked: true
+            )
+            #expect(echoed.status == 200)
+            #expect(echoed.body == large)
+            let received = try #require(
+                JSONSerialization.jsonObject(with: Data((echoed.header("X-Echo-Headers") ?? "").utf8)) as? [[String]]
+            )
+            #expect(received.filter { $0[0].lowercased() == "transfer-encoding" }.map { $0[1] } == ["chunked"])
+
+            let streamed = try await harness.send("GET", "/stream?chunks=200")
+            let expected = #"{"parts": ["# + (0..<200).map(String.init).joined(separator: ", ") + "]}"
+            #expect(streamed.text == expected)
+
+            let small = #"{"instances": [[1, 1]]}"#
+            let chunkedJSON = try await harness.send(
+                "POST",
+                "/v1/models/iris:predict",
+                body: Array(small.utf8),
+                headers: [("X-Request-ID", "c")],
+                chunked: true
+            )
+            #expect(chunkedJSON.text == #"{"predictions": [5.0]}"#)
+
+            let events = try await harness.sink.waitForEvents(2)
+            #expect(events.map(\.requestID) == ["big", "c"])
+            #expect(events[0].numericFeatures.isEmpty)
+            #expect(events[1].numericFeatures == ["f0": 1, "f1": 1])
+            #expect(events[1].prediction == .number(5))
+            #expect(harness.proxy.counters.extractionFailures == [.requestTooLarge: 1])
+        }
+    }
+
+    @Test("A 500 from the model is passed through and recorded as an error with the request's features")
+    func serverError() async throws {
+        try await ProxyHarness.with { harness in
+            let response = try await harness.post(
+                "/fail",
+                json: #"{"instances": [[2, 3]]}"#,
+                headers: [("X-Request-ID", "f")]
+            )
+            #expect(response.status == 500)
+            #expect(response.text == #"{"error": "model failed"}"#)
+            #expect(response.header("X-Request-ID") == "f")
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.count == 1)
+            #expect(events[0].outcome == .error(code: 500))
+            #expect(events[0].numericFeatures == ["f0": 2, "f1": 3])
+            #expect(events[0].prediction == .absent)
+            let counters = harness.proxy.counters
+            #expect(counters.upstreamServerErrors == 1)
+            #expect(counters.upstreamErrors == 1)
+            #expect(counters.extractionFailures.isEmpty)
+        }
+    }
+
+    @Test("An upstream that does not answer in time gives 504 with a clear body")
+    func upstreamTimeout() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.upstreamTimeout = .milliseconds(500) }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let response = try await harness.post(
+                "/slow?seconds=3",
+                json: #"{"instances": [[1]]}"#,
+                headers: [("X-Request-ID", "t")]
+            )
+            #expect(response.status == 504)
+            #expect(response.text.hasPrefix("driftwatch agent: the upstream http://127.0.0.1:"))
+            #expect(response.text.hasSuffix("did not answer within 0.5 s\n"))
+            #expect(response.header("X-Request-ID") == "t")
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.count == 1)
+            #expect(events[0].outcome == .error(code: 504))
+            #expect(events[0].numericFeatures == ["f0": 1])
+            #expect(harness.proxy.counters.upstreamTimeouts == 1)
+        }
+    }
+
+    @Test("A refused connection gives 502 with a clear body and an error event")
+    func refusedConnection() async throws {
+        // Port 1 on loopback has no listener: the connection is refused.
+        try await ProxyHarness.with(upstream: "http://127.0.0.1:1") { harness in
+            let response = try await harness.post("/v1/models/iris:predict", json: #"{"instances": [[1]]}"#)
+            #expect(response.status == 502)
+            #expect(response.text == "driftwatch agent: the upstream http://127.0.0.1:1 could not be reached\n")
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.count == 1)
+            #expect(events[0].outcome == .error(code: 502))
+            #expect(events[0].requestID == response.header("X-Request-ID"))
+            #expect(harness.proxy.counters.upstreamConnectionFailures == 1)
+        }
+    }
+
+    @Test("Upstream connections are kept alive: sequential requests share one connection")
+    func keepAlive() async throws {
+        try await ProxyHarness.with { harness in
+            for index in 0..<10 {
+                let response = try await harness.post("/v1/models/iris:predict", json: "{\"instances\": [[\(index)]]}")
+                #expect(response.text == "{\"predictions\": [\(Double(index * 2))]}")
+            }
+            let stats = try await harness.send("GET", "/stats")
+            #expect(stats.text == #"{"connections": 1, "requests": 11}"#)
+        }
+    }
+
+    @Test("Sampling rate 0 forwards every request and records none")
+    func samplingRateZero() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.samplingRate = 0 }
+        try await ProxyHarness.with(configure: configure) { harness in
+            for _ in 0..<5 {
+                let response = try await harness.post("/v1/models/iris:predict", json: #"{"instances": [[1]]}"#)
+                #expect(response.text == #"{"predictions": [2.0]}"#)
+            }
+            let counters = harness.proxy.counters
+            #expect(counters.sampledOut == 5)
+            #expect(counters.requestsProxied == 5)
+            #expect(counters.eventsRecorded == 0)
+            #expect(harness.sink.recorded.isEmpty)
+        }
+    }
+
+    @Test("Invalid configurations are rejected with a stable code")
+    func invalidConfiguration() {
+        let sink = RecordingSink()
+        for configure: (inout ReverseProxyConfiguration) -> Void in [
+            { $0.upstream = "127.0.0.1:9000" }, { $0.upstream = "http://" }, { $0.upstream = "http://h:1/p?q=1" },
+            { $0.samplingRate = 1.5 }, { $0.requestIDHeader = "X Request" }, { $0.model = "" },
+            { $0.listenPort = 70_000 },
+        ] {
+            var configuration = ReverseProxyConfiguration(upstream: "http://127.0.0.1:9000", model: "m")
+            configure(&configuration)
+            do {
+                _ = try ReverseProxy(configuration: configuration, sink: sink)
+                Issue.record("accepted \(configuration.upstream)")
+            } catch {
+                #expect((error as? AgentHTTPError)?.code == "invalid-configuration")
+            }
+        }
+    }
+}
