@@ -165,7 +165,9 @@ struct ProxyResponder: HTTPResponder {
         outbound.method = HTTPMethod(rawValue: request.method.rawValue)
         var headers = HTTPHeaders()
         headers.reserveCapacity(request.headers.count + 2)
-        if let authority = request.head.authority { headers.add(name: "Host", value: authority) }
+        if configuration.preserveHostHeader, let authority = request.head.authority {
+            headers.add(name: "Host", value: authority)
+        }
         let connectionTokens = Self.connectionTokens(request.headers[values: .connection])
         for field in request.headers {
             let lower = field.name.canonicalName

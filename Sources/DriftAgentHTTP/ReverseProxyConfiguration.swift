@@ -17,6 +17,9 @@ public struct ReverseProxyConfiguration: Sendable {
     /// The header carrying the request id (default `X-Request-ID`); generated (a UUID) when absent, forwarded
     /// upstream and echoed in the response.
     public var requestIDHeader: String
+    /// Whether the client's `Host` header is forwarded as is (default true); when false the upstream sees the
+    /// host and port of ``upstream``, as from a direct call.
+    public var preserveHostHeader: Bool
     /// The fraction of requests recorded, 0 to 1 (default 1). Unsampled requests are still forwarded.
     public var samplingRate: Double
     /// The HTTP methods whose requests are recorded (default POST); others are forwarded only.
@@ -43,6 +46,7 @@ public struct ReverseProxyConfiguration: Sendable {
     ///   - listenHost: the address to listen on.
     ///   - listenPort: the port to listen on (0: any free port).
     ///   - requestIDHeader: the request id header.
+    ///   - preserveHostHeader: whether the client's `Host` header is forwarded.
     ///   - samplingRate: the fraction of requests recorded.
     ///   - recordedMethods: the methods recorded.
     ///   - captureLimitBytes: the largest body extracted.
@@ -58,6 +62,7 @@ public struct ReverseProxyConfiguration: Sendable {
         listenHost: String = "127.0.0.1",
         listenPort: Int = 8080,
         requestIDHeader: String = "X-Request-ID",
+        preserveHostHeader: Bool = true,
         samplingRate: Double = 1,
         recordedMethods: Set<String> = ["POST"],
         captureLimitBytes: Int = 1 << 20,
@@ -73,6 +78,7 @@ public struct ReverseProxyConfiguration: Sendable {
         self.listenHost = listenHost
         self.listenPort = listenPort
         self.requestIDHeader = requestIDHeader
+        self.preserveHostHeader = preserveHostHeader
         self.samplingRate = samplingRate
         self.recordedMethods = recordedMethods
         self.captureLimitBytes = captureLimitBytes

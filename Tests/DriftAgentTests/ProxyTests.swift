@@ -263,6 +263,41 @@ struct ProxyTests {
         }
     }
 
+    @Test("A response body that stalls past the read timeout is cut off and recorded as a 504")
+    func stalledBody() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.upstreamReadTimeout = .milliseconds(500) }
+        try await ProxyHarness.with(configure: configure) { harness in
+            await #expect(throws: (any Error).self) {
+                try await harness.post(
+                    "/stall?seconds=3",
+                    json: #"{"instances": [[1]]}"#,
+                    headers: [("X-Request-ID", "s")]
+                )
+            }
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.count == 1)
+            #expect(events[0].requestID == "s")
+            #expect(events[0].outcome == .error(code: 504))
+            #expect(events[0].numericFeatures == ["f0": 1])
+            #expect(events[0].prediction == .absent)
+            #expect(harness.proxy.counters.upstreamTimeouts == 1)
+        }
+    }
+
+    @Test("With preserveHostHeader off the model sees its own host and port")
+    func upstreamHost() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.preserveHostHeader = false }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let response = try await harness.send("POST", "/echo", body: Array("{}".utf8))
+            let received = try #require(
+                JSONSerialization.jsonObject(with: Data((response.header("X-Echo-Headers") ?? "").utf8)) as? [[String]]
+            )
+            #expect(
+                received.filter { $0[0].lowercased() == "host" }.map { $0[1] } == ["127.0.0.1:\(harness.modelPort)"]
+            )
+        }
+    }
+
     @Test("A refused connection gives 502 with a clear body and an error event")
     func refusedConnection() async throws {
         // Port 1 on loopback has no listener: the connection is refused.

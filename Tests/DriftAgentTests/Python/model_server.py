@@ -12,6 +12,7 @@ Routes:
                                sums}; inputs (rows): a bare list of row sums.
   POST /fail                   500 with a JSON error body.
   POST /slow?seconds=S         sleeps S seconds, then answers {"predictions": [1.0]}.
+  POST /stall?seconds=S        sends the head and 10 of the 1,000 body bytes it announces, then sleeps S seconds.
   *    /echo...                the request body unchanged; X-Echo-Method, X-Echo-Path and X-Echo-Headers (JSON list
                                of [name, value]) describe the request received.
   GET  /stream?chunks=N        a chunked response of N JSON pieces forming {"parts": [0, 1, ...]}.
@@ -100,6 +101,15 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
             self.send(200, {"predictions": [1.0]})
+        elif path == "/stall":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"predicti')
+            self.wfile.flush()
+            time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
+            self.close_connection = True
         elif path.startswith("/v1/models/") and path.endswith(":predict"):
             self.send(200, {"predictions": [predict_v1(instance) for instance in json.loads(body)["instances"]]})
         elif path.startswith("/v2/models/") and path.endswith("/infer"):
