@@ -90,7 +90,7 @@ extension PayloadExtractor {
             chosen = outputs.first
         }
         guard let chosen else { return .failure(.unrecognisedResponse) }
-        guard let tensor = Tensor(chosen) else { return .failure(.malformedOutputs) }
+        guard let tensor = PayloadTensor(chosen) else { return .failure(.malformedOutputs) }
         var result = ReadPredictions(predictions: [], failure: nil)
         for position in 0..<tensor.batchSize {
             let slice = tensor.values[(position * tensor.rowWidth)..<((position + 1) * tensor.rowWidth)]
