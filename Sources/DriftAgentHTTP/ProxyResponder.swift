@@ -23,6 +23,7 @@ struct ProxyResponder: HTTPResponder {
     let sink: any AgentEventSink
     let counters: ProxyCounters
     let extractor: PayloadExtractor
+    let sampler: RequestSampler
     let logger: Logger
 
     /// Headers that belong to one connection (RFC 9110 §7.6.1) and are never forwarded.
@@ -44,7 +45,7 @@ struct ProxyResponder: HTTPResponder {
         let timestamp = Self.wallClockNanoseconds()
         counters.update { $0.requestsProxied += 1 }
         let requestID = request.headers[requestIDField] ?? UUID().uuidString.lowercased()
-        let recorded = isRecorded(request)
+        let recorded = isRecorded(request, requestID: requestID)
         let requestCapture = recorded ? BodyCapture(limit: configuration.captureLimitBytes) : nil
         var exchange = Exchange(requestID: requestID, timestamp: timestamp, requestCapture: requestCapture)
 
@@ -147,14 +148,13 @@ struct ProxyResponder: HTTPResponder {
         )
     }
 
-    /// Whether this request is recorded: its method is recorded and it falls within the sampling rate.
-    func isRecorded(_ request: Request) -> Bool {
+    /// Whether this request is recorded: its method is recorded and its id is sampled.
+    func isRecorded(_ request: Request, requestID: String) -> Bool {
         guard configuration.recordedMethods.contains(request.method.rawValue) else {
             counters.update { $0.notRecordedMethod += 1 }
             return false
         }
-        let rate = configuration.samplingRate
-        let sampled = rate >= 1 || (rate > 0 && Double.random(in: 0..<1) < rate)
+        let sampled = sampler.isSampled(requestID)
         if !sampled { counters.update { $0.sampledOut += 1 } }
         return sampled
     }

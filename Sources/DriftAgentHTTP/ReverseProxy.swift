@@ -81,6 +81,7 @@ public struct ReverseProxy: Service {
             sink: sink,
             counters: liveCounters,
             extractor: PayloadExtractor(configuration: configuration.extraction),
+            sampler: RequestSampler(rate: configuration.samplingRate),
             logger: logger
         )
         let onListening = self.onListening

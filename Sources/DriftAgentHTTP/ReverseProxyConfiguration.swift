@@ -20,7 +20,8 @@ public struct ReverseProxyConfiguration: Sendable {
     /// Whether the client's `Host` header is forwarded as is (default true); when false the upstream sees the
     /// host and port of ``upstream``, as from a direct call.
     public var preserveHostHeader: Bool
-    /// The fraction of requests recorded, 0 to 1 (default 1). Unsampled requests are still forwarded.
+    /// The fraction of requests recorded, 0 to 1 (default 1), decided from the request id by ``RequestSampler``.
+    /// Unsampled requests are still forwarded.
     public var samplingRate: Double
     /// The HTTP methods whose requests are recorded (default POST); others are forwarded only.
     public var recordedMethods: Set<String>

@@ -341,6 +341,27 @@ struct ProxyTests {
         }
     }
 
+    @Test("Sampling rate 0.5 records exactly the requests whose ids the sampler picks")
+    func samplingByRequestID() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.samplingRate = 0.5 }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let ids = (0..<20).map { "sample-\($0)" }
+            for id in ids {
+                let response = try await harness.post(
+                    "/v1/models/iris:predict",
+                    json: #"{"instances": [[1]]}"#,
+                    headers: [("X-Request-ID", id)]
+                )
+                #expect(response.text == #"{"predictions": [2.0]}"#)
+            }
+            let expected = ids.filter(RequestSampler(rate: 0.5).isSampled)
+            #expect(!expected.isEmpty && expected.count < ids.count)
+            let events = try await harness.sink.waitForEvents(expected.count)
+            #expect(events.map(\.requestID) == expected)
+            #expect(harness.proxy.counters.sampledOut == ids.count - expected.count)
+        }
+    }
+
     @Test("Invalid configurations are rejected with a stable code")
     func invalidConfiguration() {
         let sink = RecordingSink()
