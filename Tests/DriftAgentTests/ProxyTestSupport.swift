@@ -63,7 +63,11 @@ struct ProxyHarness {
         _ body: (ProxyHarness) async throws -> Void
     ) async throws {
         let model = try ChildProcess.startPython(pythonFolder.appendingPathComponent("model_server.py"), [])
-        defer { model.signal(SIGTERM) }
+        defer {
+            // SIGKILL: children of this multi-threaded process start with most signals blocked.
+            model.signal(SIGKILL)
+            _ = try? model.waitForExit(timeout: .seconds(10))
+        }
         guard model.waitForOutput(containing: "listening on", timeout: .seconds(60)) else {
             throw HarnessError(message: "the model server did not start: \(model.standardErrorSoFar)")
         }

@@ -17,11 +17,14 @@ Routes:
                                of [name, value]) describe the request received.
   GET  /stream?chunks=N        a chunked response of N JSON pieces forming {"parts": [0, 1, ...]}.
   GET  /stats                  {"connections": accepted connections, "requests": requests served}.
-Prints "listening on <port>" once it accepts connections.
+Prints "listening on <port>" once it accepts connections. Exits on SIGTERM (even when started with signals blocked,
+as children of a multi-threaded test process are) and when its parent process goes away.
 """
 
 import argparse
 import json
+import os
+import signal
 import sys
 import threading
 import time
@@ -158,10 +161,19 @@ def invoke_mlflow(request):
     return rows.sum(axis=1).tolist()
 
 
+def exit_when_orphaned(parent):
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     arguments = parser.parse_args()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    threading.Thread(target=exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", arguments.port), Handler)
     server.daemon_threads = True
     print("listening on %d" % server.server_address[1], flush=True)
