@@ -62,6 +62,15 @@ let package = Package(
         ),
         // Collector ingest and evaluation (decode + MonitorEngine), in memory and over ZeroMQ tcp next to raw libzmq.
         .executableTarget(
+            name: "AgentBenchmarks",
+            dependencies: benchmarkDependencies + [
+                .product(name: "DriftAgent", package: "driftwatch"),
+                .product(name: "DriftProtocol", package: "driftwatch"),
+            ],
+            path: "Benchmarks/AgentBenchmarks",
+            plugins: benchmarkPlugins
+        ),
+        .executableTarget(
             name: "EngineBenchmarks",
             dependencies: benchmarkDependencies + [
                 "ZeroMQBaseline",

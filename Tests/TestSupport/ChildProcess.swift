@@ -79,6 +79,14 @@ public final class RunningProcess: @unchecked Sendable {
             let data = handle.availableData
             self?.lock.withLock { self?.errorData.append(data) }
         }
+        // The child inherits the signal mask of the thread that spawns it, and the test runner's threads block
+        // nearly every signal: spawned as is, a child would ignore SIGTERM and outlive its test. Unblock them for
+        // the spawn, then restore the thread's mask.
+        var everything = sigset_t()
+        sigemptyset(&everything)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, &everything, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
     }
 
