@@ -1,5 +1,4 @@
 import DriftProtocol
-import Foundation
 
 /// Decodes the agent's JSON-lines ingest format (docs/agent.md, "JSON lines"): one object per line, an event or a
 /// label, as sent by models that report themselves over UDP, a Unix socket or ZeroMQ `ipc://`.
@@ -43,23 +42,34 @@ public struct JSONLineDecoder: Sendable {
     ///   - now: the arrival time (ns since the epoch), used when the line has no timestamp.
     /// - Throws: ``AgentError`` with code `invalid_json` and a message naming the field.
     public func decode(_ line: some Collection<UInt8>, now: Int64) throws(AgentError) -> Item {
-        let object: [String: Any]
-        do {
-            guard let parsed = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                throw AgentError(.invalidJSON, "a line must be a JSON object")
-            }
-            object = parsed
-        } catch let error as AgentError {
-            throw error
-        } catch {
-            throw AgentError(.invalidJSON, "not JSON: \(Self.describe(error))")
+        let bytes = Array(line)
+        return try decode(JSONValue.parse(bytes), text: bytes, now: now)
+    }
+
+    /// Decodes one already parsed object (e.g. an element of a JSON array of labels).
+    /// - Parameters:
+    ///   - value: the object.
+    ///   - text: the object's JSON text, when at hand (read for an exact `timestamp_ns`).
+    ///   - now: the arrival time (ns since the epoch), used when the object has no timestamp.
+    ///   - defaultType: the type of an object without `type`.
+    /// - Throws: ``AgentError`` with code `invalid_json` and a message naming the field.
+    public func decode(
+        _ value: JSONValue,
+        text: [UInt8]? = nil,
+        now: Int64,
+        defaultType: String = "event"
+    )
+        throws(AgentError) -> Item
+    {
+        guard case .object(let object) = value else {
+            throw AgentError(.invalidJSON, "a line must be a JSON object")
         }
         guard let model = try string(object, "model") ?? defaultModel, !model.isEmpty else {
             throw AgentError(.invalidJSON, "\"model\" is missing")
         }
         let version = try string(object, "version") ?? defaultVersion
-        let timestamp = try Self.timestamp(object) ?? now
-        switch try string(object, "type") ?? "event" {
+        let timestamp = try Self.timestamp(object, text) ?? now
+        switch try string(object, "type") ?? defaultType {
         case "event":
             return .event(try event(object, model: model, version: version, timestamp: timestamp))
         case "label":
@@ -81,141 +91,144 @@ public struct JSONLineDecoder: Sendable {
     }
 
     private func event(
-        _ object: [String: Any],
+        _ object: [String: JSONValue],
         model: String,
         version: String,
         timestamp: Int64
-    ) throws(AgentError)
-        -> AgentEvent
+    )
+        throws(AgentError) -> AgentEvent
     {
         var event = AgentEvent(model: model, modelVersion: version, timestamp: timestamp)
         event.requestID = try string(object, "request_id")
-        if let latency = object["latency_ms"], !(latency is NSNull) {
-            guard let milliseconds = Self.number(latency), milliseconds.isFinite, milliseconds >= 0 else {
-                throw AgentError(.invalidJSON, "\"latency_ms\" must be a non-negative number")
-            }
+        switch object["latency_ms"] {
+        case nil, .null?: break
+        case .number(let milliseconds)? where milliseconds.isFinite && milliseconds >= 0:
             event.latencyMicroseconds = milliseconds * 1000
+        default: throw AgentError(.invalidJSON, "\"latency_ms\" must be a non-negative number")
         }
         event.outcome = try Self.outcome(object["outcome"])
         event.prediction = try Self.prediction(object["prediction"])
-        if let features = object["features"], !(features is NSNull) {
-            guard let features = features as? [String: Any] else {
-                throw AgentError(.invalidJSON, "\"features\" must be an object")
-            }
+        switch object["features"] {
+        case nil, .null?: break
+        case .object(let features)?:
             for (name, value) in features {
-                if value is NSNull {
-                    event.numericFeatures[name] = .nan
-                } else if let flag = Self.boolean(value) {
-                    event.categoricalFeatures[name] = flag ? "true" : "false"
-                } else if let number = Self.number(value) {
+                switch value {
+                case .null: event.numericFeatures[name] = .nan
+                case .bool(let flag): event.categoricalFeatures[name] = flag ? "true" : "false"
+                case .number(let number):
                     guard number.isFinite else {
                         throw AgentError(.invalidJSON, "feature \"\(name)\" is not a finite number")
                     }
                     event.numericFeatures[name] = number
-                } else if let text = value as? String {
-                    event.categoricalFeatures[name] = .some(text)
-                } else {
+                case .string(let text): event.categoricalFeatures[name] = .some(text)
+                case .array, .object:
                     throw AgentError(.invalidJSON, "feature \"\(name)\" must be a number, string, boolean or null")
                 }
             }
+        default: throw AgentError(.invalidJSON, "\"features\" must be an object")
         }
-        if let metrics = object["metrics"], !(metrics is NSNull) {
-            guard let metrics = metrics as? [String: Any] else {
-                throw AgentError(.invalidJSON, "\"metrics\" must be an object")
-            }
+        switch object["metrics"] {
+        case nil, .null?: break
+        case .object(let metrics)?:
             for (name, value) in metrics {
-                guard let number = Self.number(value), number.isFinite else {
+                guard case .number(let number) = value, number.isFinite else {
                     throw AgentError(.invalidJSON, "metric \"\(name)\" must be a finite number")
                 }
                 event.customMetrics[name] = number
             }
+        default: throw AgentError(.invalidJSON, "\"metrics\" must be an object")
         }
         return event
     }
 
-    private func string(_ object: [String: Any], _ key: String) throws(AgentError) -> String? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let text = value as? String else { throw AgentError(.invalidJSON, "\"\(key)\" must be a string") }
-        return text
+    private func string(_ object: [String: JSONValue], _ key: String) throws(AgentError) -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw AgentError(.invalidJSON, "\"\(key)\" must be a string")
+        }
     }
 
-    private static func timestamp(_ object: [String: Any]) throws(AgentError) -> Int64? {
-        if let value = object["timestamp_ns"], !(value is NSNull) {
-            guard let number = value as? NSNumber, !isBoolean(number),
-                let nanoseconds = Int64(exactly: number.doubleValue)
-                    ?? Int64(exactly: number.int64Value)
-            else { throw AgentError(.invalidJSON, "\"timestamp_ns\" must be an integer") }
-            return nanoseconds
+    /// `timestamp_ns` is read from the line's text, since a double cannot hold today's nanosecond timestamps
+    /// exactly; `timestamp` (seconds) is a double anyway.
+    private static func timestamp(_ object: [String: JSONValue], _ bytes: [UInt8]?) throws(AgentError) -> Int64? {
+        switch object["timestamp_ns"] {
+        case nil, .null?: break
+        case .number(let value)? where value == value.rounded() && abs(value) < 9.3e18:
+            return bytes.flatMap { exactInteger(after: "\"timestamp_ns\"", in: $0) } ?? Int64(value)
+        default: throw AgentError(.invalidJSON, "\"timestamp_ns\" must be an integer")
         }
-        if let value = object["timestamp"], !(value is NSNull) {
-            guard let seconds = number(value), seconds.isFinite, abs(seconds) < 9e9 else {
-                throw AgentError(.invalidJSON, "\"timestamp\" must be seconds since the epoch")
-            }
+        switch object["timestamp"] {
+        case nil, .null?: return nil
+        case .number(let seconds)? where seconds.isFinite && abs(seconds) < 9e9:
             return Int64((seconds * 1e9).rounded())
+        default: throw AgentError(.invalidJSON, "\"timestamp\" must be seconds since the epoch")
         }
-        return nil
     }
 
-    private static func outcome(_ value: Any?) throws(AgentError) -> Outcome {
-        guard let value, !(value is NSNull) else { return .ok }
-        if let text = value as? String {
-            switch text {
-            case "ok": return .ok
-            case "error": return .error(code: 1)
-            default: throw AgentError(.invalidJSON, "\"outcome\" must be \"ok\", \"error\" or a code, not \"\(text)\"")
+    /// The integer literal that follows `key` and a colon in `bytes`, if it is a plain integer.
+    private static func exactInteger(after key: String, in bytes: [UInt8]) -> Int64? {
+        let pattern = Array(key.utf8)
+        guard bytes.count > pattern.count else { return nil }
+        var start = 0
+        while start + pattern.count <= bytes.count {
+            if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { break }
+            start += 1
+        }
+        var index = start + pattern.count
+        while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x3A) {
+            index += 1
+        }
+        var end = index
+        if end < bytes.count && bytes[end] == UInt8(ascii: "-") { end += 1 }
+        while end < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) { end += 1 }
+        guard end > index, end == bytes.count || [0x20, 0x09, 0x0A, 0x0D, 0x2C, 0x7D].contains(bytes[end]) else {
+            return nil
+        }
+        return Int64(String(decoding: bytes[index..<end], as: UTF8.self))
+    }
+
+    private static func outcome(_ value: JSONValue?) throws(AgentError) -> Outcome {
+        switch value {
+        case nil, .null?, .string("ok")?: return .ok
+        case .string("error")?: return .error(code: 1)
+        case .number(let code)?:
+            guard let wire = UInt16(exactly: code) else {
+                throw AgentError(.invalidJSON, "\"outcome\" code must be an integer 0…65535")
             }
+            return Outcome(wireCode: wire)
+        default: throw AgentError(.invalidJSON, "\"outcome\" must be \"ok\", \"error\" or a code 0…65535")
         }
-        guard let code = number(value), let wire = UInt16(exactly: code) else {
-            throw AgentError(.invalidJSON, "\"outcome\" code must be an integer 0…65535")
-        }
-        return Outcome(wireCode: wire)
     }
 
-    private static func prediction(_ value: Any?) throws(AgentError) -> Prediction {
-        guard let value, !(value is NSNull) else { return .absent }
-        if let flag = boolean(value) { return .classLabel(flag ? "true" : "false") }
-        if let number = number(value) {
+    private static func prediction(_ value: JSONValue?) throws(AgentError) -> Prediction {
+        switch value {
+        case nil, .null?: return .absent
+        case .bool(let flag)?: return .classLabel(flag ? "true" : "false")
+        case .number(let number)?:
             guard number.isFinite else { throw AgentError(.invalidJSON, "\"prediction\" is not finite") }
             return .number(number)
-        }
-        if let text = value as? String { return .classLabel(text) }
-        if let classes = value as? [String: Any], !classes.isEmpty {
+        case .string(let text)?: return .classLabel(text)
+        case .object(let classes)? where !classes.isEmpty:
             var probabilities: [ClassProbability] = []
             for (label, probability) in classes.sorted(by: { $0.key < $1.key }) {
-                guard let probability = number(probability), (0...1).contains(probability) else {
+                guard case .number(let probability) = probability, (0...1).contains(probability) else {
                     throw AgentError(.invalidJSON, "probability of class \"\(label)\" must be in [0, 1]")
                 }
                 probabilities.append(ClassProbability(label: label, probability: probability))
             }
             return .probabilities(probabilities)
+        default:
+            throw AgentError(.invalidJSON, "\"prediction\" must be a number, a class label or class probabilities")
         }
-        throw AgentError(.invalidJSON, "\"prediction\" must be a number, a class label or class probabilities")
     }
 
-    private static func groundTruth(_ value: Any?) throws(AgentError) -> GroundTruth {
-        if let value, let flag = boolean(value) { return .classLabel(flag ? "true" : "false") }
-        if let value, let number = number(value), number.isFinite { return .number(number) }
-        if let text = value as? String, !text.isEmpty { return .classLabel(text) }
-        throw AgentError(.invalidJSON, "a label needs \"label\": a finite number or a class label")
-    }
-
-    private static func number(_ value: Any) -> Double? {
-        guard let number = value as? NSNumber, !isBoolean(number) else { return nil }
-        return number.doubleValue
-    }
-
-    private static func boolean(_ value: Any) -> Bool? {
-        guard let number = value as? NSNumber, isBoolean(number) else { return nil }
-        return number.boolValue
-    }
-
-    /// JSONSerialization hands booleans back as NSNumber whose type encoding is "c" (char); it never makes a
-    /// char-typed number from a JSON number.
-    private static func isBoolean(_ number: NSNumber) -> Bool {
-        number.objCType.pointee == CChar(UInt8(ascii: "c"))
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+    private static func groundTruth(_ value: JSONValue?) throws(AgentError) -> GroundTruth {
+        switch value {
+        case .bool(let flag)?: return .classLabel(flag ? "true" : "false")
+        case .number(let number)? where number.isFinite: return .number(number)
+        case .string(let text)? where !text.isEmpty: return .classLabel(text)
+        default: throw AgentError(.invalidJSON, "a label needs \"label\": a finite number or a class label")
+        }
     }
 }

@@ -107,21 +107,12 @@ public enum AgentAdminServer {
     {
         var response = LabelsResponse(accepted: 0, rejected: 0, errors: [])
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        var lines: [[UInt8]] = []
-        if body.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "[") {
-            guard let array = try? JSONSerialization.jsonObject(with: Data(body)) as? [Any] else {
-                return LabelsResponse(accepted: 0, rejected: 1, errors: ["the body is not a JSON array of labels"])
-            }
-            for element in array {
-                lines.append((try? JSONSerialization.data(withJSONObject: element)).map { Array($0) } ?? [])
-            }
-        } else {
-            lines = body.split(separator: 0x0A).map(Array.init)
-        }
-        for line in lines where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+        func record(_ decode: () throws(AgentError) -> JSONLineDecoder.Item) {
             do {
-                guard case .label(let label) = try decoder.decode(withType("label", line), now: now) else {
-                    continue
+                guard case .label(let label) = try decode() else {
+                    response.rejected += 1
+                    response.errors.append("only labels are accepted here")
+                    return
                 }
                 if sink.record(label) {
                     response.accepted += 1
@@ -134,14 +125,19 @@ public enum AgentAdminServer {
                 if response.errors.count < 20 { response.errors.append(error.message) }
             }
         }
+        if case .array(let elements)? = try? JSONValue.parse(body) {
+            for element in elements {
+                record { () throws(AgentError) in try decoder.decode(element, now: now, defaultType: "label") }
+            }
+            return response
+        }
+        for line in body.split(separator: 0x0A) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+            let text = Array(line)
+            record { () throws(AgentError) in
+                try decoder.decode(JSONValue.parse(text), text: text, now: now, defaultType: "label")
+            }
+        }
         return response
-    }
-
-    /// Adds `"type": …` to an object that has no type, so a label body need not say it is a label.
-    private static func withType(_ type: String, _ line: [UInt8]) -> [UInt8] {
-        guard var object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return line }
-        if object["type"] == nil { object["type"] = type }
-        return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? line
     }
 
     private static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {

@@ -26,11 +26,6 @@ public struct AgentHTTPError: Error, Sendable, Hashable, CustomStringConvertible
         AgentHTTPError(code: "invalid-json-path", message: "JSON path '\(path)': \(reason)")
     }
 
-    /// A body is not valid JSON.
-    public static func invalidJSON(at offset: Int, _ reason: String) -> AgentHTTPError {
-        AgentHTTPError(code: "invalid-json", message: "invalid JSON at byte \(offset): \(reason)")
-    }
-
     /// `code: message`.
     public var description: String { "\(code): \(message)" }
 }

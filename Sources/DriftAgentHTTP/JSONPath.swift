@@ -1,3 +1,5 @@
+import DriftAgent
+
 /// A simple JSON path selecting values in a request or response body, for payloads in no standard format.
 ///
 /// Syntax: an optional `$`, then steps. `.name` (or a bare leading `name`) selects an object member, `["name"]`

@@ -1,3 +1,5 @@
+import DriftAgent
+
 extension PayloadExtractor {
     /// Reads the instances of a request document.
     func readInstances(_ document: JSONValue) -> Result<(format: PayloadFormat?, rows: [Row]), ExtractionFailure> {

@@ -1,3 +1,4 @@
+import DriftAgent
 import DriftProtocol
 
 extension PayloadExtractor {

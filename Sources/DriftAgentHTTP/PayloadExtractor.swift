@@ -1,3 +1,4 @@
+import DriftAgent
 import DriftProtocol
 
 /// Reads features and predictions from JSON request and response bodies of the common model-serving formats.

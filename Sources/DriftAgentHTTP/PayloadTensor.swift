@@ -1,3 +1,5 @@
+import DriftAgent
+
 /// A V2 tensor with its data flattened in row-major order.
 struct PayloadTensor {
     /// The flattened scalars.

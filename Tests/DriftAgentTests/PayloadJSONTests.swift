@@ -1,9 +1,10 @@
+import DriftAgent
 import DriftAgentHTTP
 import Testing
 
 @Suite("Payload JSON parsing and paths")
 struct PayloadJSONTests {
-    private func parse(_ text: String) throws(AgentHTTPError) -> JSONValue {
+    private func parse(_ text: String) throws(AgentError) -> JSONValue {
         try JSONValue.parse(Array(text.utf8))
     }
 
@@ -36,7 +37,7 @@ struct PayloadJSONTests {
         ]
     )
     func malformed(text: String) {
-        #expect(throws: AgentHTTPError.self) { try parse(text) }
+        #expect(throws: AgentError.self) { try parse(text) }
     }
 
     @Test("Limits nesting depth")
@@ -44,7 +45,7 @@ struct PayloadJSONTests {
         let deep =
             String(repeating: "[", count: JSONValue.maximumDepth + 1)
             + String(repeating: "]", count: JSONValue.maximumDepth + 1)
-        #expect(throws: AgentHTTPError.self) { try parse(deep) }
+        #expect(throws: AgentError.self) { try parse(deep) }
         let fine =
             String(repeating: "[", count: JSONValue.maximumDepth)
             + String(repeating: "]", count: JSONValue.maximumDepth)
@@ -57,7 +58,7 @@ struct PayloadJSONTests {
             _ = try parse("[1, x]")
             Issue.record("expected an error")
         } catch {
-            #expect(error.code == "invalid-json")
+            #expect(error.code == .invalidJSON)
             #expect(error.message == "invalid JSON at byte 4: unexpected character")
         }
     }

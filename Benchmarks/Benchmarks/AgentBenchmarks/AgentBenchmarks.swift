@@ -21,6 +21,7 @@ let benchmarks: @Sendable () -> Void = {
         var configuration = AgentConfiguration(collectorEndpoint: "tcp://127.0.0.1:9")
         configuration.spoolMaxBytes = 64 * 1024 * 1024
         configuration.queueCapacity = 1_000_000
+        configuration.drainTimeout = .zero
         do {
             return try MonitoringAgent(configuration: configuration)
         } catch {
@@ -43,26 +44,21 @@ let benchmarks: @Sendable () -> Void = {
             .utf8
     )
 
+    // One agent for the whole run (its delivery thread keeps running between samples, as in production).
+    let agent = makeAgent()
+    let ingest = LineIngest(decoder: JSONLineDecoder(defaultModel: "fraud", defaultVersion: "7"), sink: agent)
+
     Benchmark("Agent: record one event (in-process library)") { benchmark in
-        let agent = makeAgent()
-        benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(agent.record(event))
         }
-        benchmark.stopMeasurement()
-        agent.shutdown()
     }
 
     Benchmark("Agent: decode and record one JSON line (UDP/Unix/ZeroMQ ingest)") { benchmark in
-        let agent = makeAgent()
-        let ingest = LineIngest(decoder: JSONLineDecoder(defaultModel: "fraud", defaultVersion: "7"), sink: agent)
-        benchmark.startMeasurement()
         line.withUnsafeBytes { bytes in
             for _ in benchmark.scaledIterations {
                 ingest.ingest(bytes, now: 1_700_000_000_000_000_000)
             }
         }
-        benchmark.stopMeasurement()
-        agent.shutdown()
     }
 }

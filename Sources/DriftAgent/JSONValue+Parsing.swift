@@ -7,15 +7,15 @@ extension JSONValue {
     /// Invalid UTF-8 inside strings is replaced with U+FFFD rather than rejected.
     /// - Parameter bytes: the document.
     /// - Returns: the parsed value.
-    /// - Throws: ``AgentHTTPError`` with code `invalid-json` naming the byte offset of the problem.
+    /// - Throws: ``AgentError`` with code `invalid_json` naming the byte offset of the problem.
     /// - Complexity: O(n) in the number of bytes; nesting is limited to ``maximumDepth``.
-    public static func parse(_ bytes: [UInt8]) throws(AgentHTTPError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(AgentError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.index == bytes.count else {
-            throw .invalidJSON(at: parser.index, "unexpected data after the document")
+            throw AgentError.invalidJSON(at: parser.index, "unexpected data after the document")
         }
         return value
     }
@@ -39,8 +39,8 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseValue(depth: Int) throws(AgentHTTPError) -> JSONValue {
-        guard index < bytes.count else { throw .invalidJSON(at: index, "unexpected end of input") }
+    mutating func parseValue(depth: Int) throws(AgentError) -> JSONValue {
+        guard index < bytes.count else { throw AgentError.invalidJSON(at: index, "unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
@@ -57,23 +57,23 @@ private struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return .number(try parseNumber())
         default:
-            throw .invalidJSON(at: index, "unexpected character")
+            throw AgentError.invalidJSON(at: index, "unexpected character")
         }
     }
 
-    mutating func expectLiteral(_ literal: StaticString) throws(AgentHTTPError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(AgentError) {
         let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw .invalidJSON(at: index, "unexpected end of input") }
+        guard index + count <= bytes.count else { throw AgentError.invalidJSON(at: index, "unexpected end of input") }
         let matches = literal.withUTF8Buffer { expected in
             for offset in 0..<count where bytes[index + offset] != expected[offset] { return false }
             return true
         }
-        guard matches else { throw .invalidJSON(at: index, "invalid literal") }
+        guard matches else { throw AgentError.invalidJSON(at: index, "invalid literal") }
         index += count
     }
 
-    mutating func parseObject(depth: Int) throws(AgentHTTPError) -> JSONValue {
-        guard depth <= JSONValue.maximumDepth else { throw .invalidJSON(at: index, "nesting too deep") }
+    mutating func parseObject(depth: Int) throws(AgentError) -> JSONValue {
+        guard depth <= JSONValue.maximumDepth else { throw AgentError.invalidJSON(at: index, "nesting too deep") }
         index += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -84,31 +84,31 @@ private struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw .invalidJSON(at: index, "expected a string key")
+                throw AgentError.invalidJSON(at: index, "expected a string key")
             }
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw .invalidJSON(at: index, "expected ':'")
+                throw AgentError.invalidJSON(at: index, "expected ':'")
             }
             index += 1
             skipWhitespace()
             members[key] = try parseValue(depth: depth)
             skipWhitespace()
-            guard index < bytes.count else { throw .invalidJSON(at: index, "unexpected end of input") }
+            guard index < bytes.count else { throw AgentError.invalidJSON(at: index, "unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 return .object(members)
             } else {
-                throw .invalidJSON(at: index, "expected ',' or '}'")
+                throw AgentError.invalidJSON(at: index, "expected ',' or '}'")
             }
         }
     }
 
-    mutating func parseArray(depth: Int) throws(AgentHTTPError) -> JSONValue {
-        guard depth <= JSONValue.maximumDepth else { throw .invalidJSON(at: index, "nesting too deep") }
+    mutating func parseArray(depth: Int) throws(AgentError) -> JSONValue {
+        guard depth <= JSONValue.maximumDepth else { throw AgentError.invalidJSON(at: index, "nesting too deep") }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -120,33 +120,33 @@ private struct JSONParser {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
             skipWhitespace()
-            guard index < bytes.count else { throw .invalidJSON(at: index, "unexpected end of input") }
+            guard index < bytes.count else { throw AgentError.invalidJSON(at: index, "unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 return .array(elements)
             } else {
-                throw .invalidJSON(at: index, "expected ',' or ']'")
+                throw AgentError.invalidJSON(at: index, "expected ',' or ']'")
             }
         }
     }
 
-    mutating func parseNumber() throws(AgentHTTPError) -> Double {
+    mutating func parseNumber() throws(AgentError) -> Double {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count else { throw .invalidJSON(at: index, "unexpected end of input") }
+        guard index < bytes.count else { throw AgentError.invalidJSON(at: index, "unexpected end of input") }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else if isDigit(bytes[index]) {
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }
         } else {
-            throw .invalidJSON(at: index, "expected a digit")
+            throw AgentError.invalidJSON(at: index, "expected a digit")
         }
         if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else {
-                throw .invalidJSON(at: index, "expected a digit after '.'")
+                throw AgentError.invalidJSON(at: index, "expected a digit after '.'")
             }
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }
         }
@@ -156,12 +156,12 @@ private struct JSONParser {
                 index += 1
             }
             guard index < bytes.count, isDigit(bytes[index]) else {
-                throw .invalidJSON(at: index, "expected a digit in the exponent")
+                throw AgentError.invalidJSON(at: index, "expected a digit in the exponent")
             }
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text) else { throw .invalidJSON(at: start, "unreadable number") }
+        guard let value = Double(text) else { throw AgentError.invalidJSON(at: start, "unreadable number") }
         return value
     }
 
@@ -169,7 +169,7 @@ private struct JSONParser {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    mutating func parseString() throws(AgentHTTPError) -> String {
+    mutating func parseString() throws(AgentError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.
@@ -181,7 +181,7 @@ private struct JSONParser {
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw .invalidJSON(at: index, "control character in a string") }
+            if byte < 0x20 { throw AgentError.invalidJSON(at: index, "control character in a string") }
             index += 1
         }
         var buffer = Array(bytes[start..<index])
@@ -191,7 +191,7 @@ private struct JSONParser {
                 index += 1
                 return String(decoding: buffer, as: UTF8.self)
             }
-            if byte < 0x20 { throw .invalidJSON(at: index, "control character in a string") }
+            if byte < 0x20 { throw AgentError.invalidJSON(at: index, "control character in a string") }
             if byte != UInt8(ascii: "\\") {
                 buffer.append(byte)
                 index += 1
@@ -227,14 +227,14 @@ private struct JSONParser {
                 let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                 buffer.append(contentsOf: String(unicode).utf8)
             default:
-                throw .invalidJSON(at: index - 1, "invalid escape")
+                throw AgentError.invalidJSON(at: index - 1, "invalid escape")
             }
         }
-        throw .invalidJSON(at: index, "unterminated string")
+        throw AgentError.invalidJSON(at: index, "unterminated string")
     }
 
-    mutating func parseHexQuad() throws(AgentHTTPError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw .invalidJSON(at: index, "unexpected end of input") }
+    mutating func parseHexQuad() throws(AgentError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw AgentError.invalidJSON(at: index, "unexpected end of input") }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[index]
@@ -243,11 +243,18 @@ private struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw .invalidJSON(at: index, "invalid \\u escape")
+            default: throw AgentError.invalidJSON(at: index, "invalid \\u escape")
             }
             value = value << 4 | digit
             index += 1
         }
         return value
+    }
+}
+
+extension AgentError {
+    /// A JSON syntax error at a byte offset.
+    static func invalidJSON(at offset: Int, _ reason: String) -> AgentError {
+        AgentError(.invalidJSON, "invalid JSON at byte \(offset): \(reason)")
     }
 }
