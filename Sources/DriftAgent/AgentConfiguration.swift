@@ -1,7 +1,7 @@
 /// How an agent batches, stores and delivers what it records. The defaults suit one model process at up to tens
 /// of thousands of requests per second.
 public struct AgentConfiguration: Sendable, Equatable {
-    /// The collector's ingest endpoint (a ZeroMQ endpoint such as `tcp://collector:7400`).
+    /// The collector's ingest endpoint (a ZeroMQ endpoint such as `tcp://collector:7701`).
     public var collectorEndpoint: String
     /// The agent id used when the spool is new (an existing spool keeps the id its sequence numbers belong to).
     /// nil makes one from the host name and a random suffix.

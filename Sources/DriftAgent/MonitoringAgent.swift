@@ -6,7 +6,7 @@ import ZeroMQ
 /// A running agent: the in-process library for Swift model servers, and the core of `driftwatch agent`.
 ///
 /// ```swift
-/// let agent = try MonitoringAgent(configuration: .init(collectorEndpoint: "tcp://collector:7400",
+/// let agent = try MonitoringAgent(configuration: .init(collectorEndpoint: "tcp://collector:7701",
 ///                                                      spoolDirectory: "/var/lib/driftwatch/agent"))
 /// agent.record(AgentEvent(model: "fraud", timestamp: now, latencyMicroseconds: 840,
 ///                         prediction: .number(0.93), numericFeatures: ["amount": 120]))

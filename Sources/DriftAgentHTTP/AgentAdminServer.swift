@@ -42,6 +42,7 @@ public enum AgentAdminServer {
     /// - Parameters:
     ///   - metrics: the exposition (also gives the agent).
     ///   - labels: decodes label bodies; its default model applies to labels that name none.
+    ///   - agentsSink: where labels go when there are several agents (the shard router); default the only agent.
     ///   - host: the address to bind.
     ///   - port: the port (0 picks one).
     ///   - logger: the server's logger.
@@ -49,30 +50,35 @@ public enum AgentAdminServer {
     public static func makeApplication(
         metrics: AgentMetrics,
         labels: JSONLineDecoder,
+        agentsSink: (any AgentEventSink)? = nil,
         host: String,
         port: Int,
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
-        let agent = metrics.sources.agent
+        let agents = metrics.sources.agents
+        let sink: any AgentEventSink = agentsSink ?? agents[0]
         let router = Router()
         router.get("healthz") { _, _ -> Response in
-            let statistics = agent.statistics
-            let since = statistics.lastAcknowledgement.map { ContinuousClock.now - $0 }
-            let seconds = since.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
-            let collector =
-                statistics.pendingBatches == 0
-                ? "up to date"
-                : (seconds.map { $0 < 10 } ?? false) ? "acknowledging" : "not acknowledging"
+            // With several collector shards, the least healthy shard speaks for the agent.
+            let all = agents.map(\.statistics)
+            let stopped = all.contains { $0.stopped }
+            let waiting = all.filter { $0.pendingBatches > 0 }
+            let seconds = waiting.compactMap { statistics -> Double? in
+                guard let last = statistics.lastAcknowledgement else { return nil }
+                let since = ContinuousClock.now - last
+                return Double(since.components.seconds) + Double(since.components.attoseconds) / 1e18
+            }.max()
+            let silent = waiting.contains { $0.lastAcknowledgement == nil } || (seconds.map { $0 >= 10 } ?? false)
             let health = HealthResponse(
-                status: statistics.stopped ? "stopped" : "ok",
-                agentID: statistics.agentID,
-                collector: collector,
-                pendingBatches: statistics.pendingBatches,
-                pendingEvents: statistics.pendingEvents,
+                status: stopped ? "stopped" : "ok",
+                agentID: all.map(\.agentID).joined(separator: ","),
+                collector: waiting.isEmpty ? "up to date" : silent ? "not acknowledging" : "acknowledging",
+                pendingBatches: all.reduce(0) { $0 + $1.pendingBatches },
+                pendingEvents: all.reduce(0) { $0 + $1.pendingEvents },
                 secondsSinceAcknowledgement: seconds
             )
-            return json(health, status: statistics.stopped ? .serviceUnavailable : .ok)
+            return json(health, status: stopped ? .serviceUnavailable : .ok)
         }
         router.get("metrics") { _, _ -> Response in
             var headers = HTTPFields()
@@ -85,7 +91,7 @@ public enum AgentAdminServer {
         }
         router.post("labels") { request, context -> Response in
             let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
-            let result = ingestLabels(Array(buffer: body), decoder: labels, into: agent)
+            let result = ingestLabels(Array(buffer: body), decoder: labels, into: sink)
             let status: HTTPResponse.Status = result.accepted == 0 && result.rejected > 0 ? .badRequest : .accepted
             return json(result, status: status)
         }

@@ -7,8 +7,8 @@ import Foundation
 public struct AgentMetrics: Sendable {
     /// What the exposition reads.
     public struct Sources: Sendable {
-        /// The running agent.
-        public var agent: MonitoringAgent
+        /// The running agents (one, or one per collector shard).
+        public var agents: [MonitoringAgent]
         /// The local JSON-lines ingest, when any listener is configured.
         public var lineIngest: LineIngest?
         /// The model-process sampler, when one is configured.
@@ -18,12 +18,12 @@ public struct AgentMetrics: Sendable {
 
         /// Creates the sources.
         public init(
-            agent: MonitoringAgent,
+            agents: [MonitoringAgent],
             lineIngest: LineIngest? = nil,
             sampler: ResourceSampler? = nil,
             proxy: (@Sendable () -> ProxyCountersSnapshot)? = nil
         ) {
-            self.agent = agent
+            self.agents = agents
             self.lineIngest = lineIngest
             self.sampler = sampler
             self.proxy = proxy
@@ -41,118 +41,95 @@ public struct AgentMetrics: Sendable {
     /// The exposition text.
     public func render() -> String {
         var text = ""
-        let delivery = sources.agent.statistics
-        let recorder = sources.agent.recorder.counts
-        let agentLabel = "agent=\"\(Self.escape(delivery.agentID))\""
+        let rows = sources.agents.map { agent in Row(delivery: agent.statistics, recorder: agent.recorder.counts) }
         func series(_ name: String, _ type: String, _ help: String, _ values: [(String, Double)]) {
             text += "# HELP driftwatch_agent_\(name) \(help)\n# TYPE driftwatch_agent_\(name) \(type)\n"
             for (labels, value) in values {
-                let all = labels.isEmpty ? agentLabel : agentLabel + "," + labels
-                text += "driftwatch_agent_\(name){\(all)} \(Self.format(value))\n"
+                let labelSet = labels.isEmpty ? "" : "{\(labels)}"
+                text += "driftwatch_agent_\(name)\(labelSet) \(Self.format(value))\n"
             }
         }
-        series(
-            "events_recorded_total",
-            "counter",
-            "Events accepted into the agent's queue.",
-            [("", Double(recorder.recordedEvents))]
-        )
-        series(
-            "labels_recorded_total",
-            "counter",
-            "Labels accepted into the agent's queue.",
-            [("", Double(recorder.recordedLabels))]
-        )
-        var dropped: [(String, Double)] = [
-            ("reason=\"queue_full\"", Double(recorder.droppedEvents)),
-            ("reason=\"spool_full\"", Double(delivery.eventsDroppedSpoolFull)),
-        ]
-        for (reason, count) in delivery.invalid.sorted(by: { $0.key < $1.key }) {
-            dropped.append(("reason=\"\(Self.escape(reason))\"", Double(count)))
+        /// One value per agent, labelled with its id (and `extra` labels).
+        func perAgent(
+            _ name: String,
+            _ type: String,
+            _ help: String,
+            _ values: (Row) -> [(String, Double)]
+        ) {
+            series(
+                name,
+                type,
+                help,
+                rows.flatMap { row in
+                    let agentLabel = "agent=\"\(Self.escape(row.delivery.agentID))\""
+                    return values(row).map { labels, value in
+                        (labels.isEmpty ? agentLabel : agentLabel + "," + labels, value)
+                    }
+                }
+            )
         }
-        series("events_dropped_total", "counter", "Events dropped, by reason.", dropped)
-        series(
-            "labels_dropped_total",
-            "counter",
-            "Labels dropped, by reason.",
-            [
+        perAgent("events_recorded_total", "counter", "Events accepted into the agent's queue.") {
+            [("", Double($0.recorder.recordedEvents))]
+        }
+        perAgent("labels_recorded_total", "counter", "Labels accepted into the agent's queue.") {
+            [("", Double($0.recorder.recordedLabels))]
+        }
+        perAgent("events_dropped_total", "counter", "Events dropped, by reason.") { row in
+            let (delivery, recorder) = (row.delivery, row.recorder)
+            return [
+                ("reason=\"queue_full\"", Double(recorder.droppedEvents)),
+                ("reason=\"spool_full\"", Double(delivery.eventsDroppedSpoolFull)),
+            ]
+                + delivery.invalid.sorted(by: { $0.key < $1.key }).map {
+                    ("reason=\"\(Self.escape($0.key))\"", Double($0.value))
+                }
+        }
+        perAgent("labels_dropped_total", "counter", "Labels dropped, by reason.") { row in
+            let (delivery, recorder) = (row.delivery, row.recorder)
+            return [
                 ("reason=\"queue_full\"", Double(recorder.droppedLabels)),
                 ("reason=\"spool_full\"", Double(delivery.labelsDroppedSpoolFull)),
             ]
-        )
-        series(
-            "queue_items",
-            "gauge",
-            "Events and labels waiting for the delivery worker.",
-            [("", Double(recorder.queued))]
-        )
-        series(
-            "batches_stored_total",
-            "counter",
-            "Batches written to the spool.",
-            [("", Double(delivery.batchesStored))]
-        )
-        series(
-            "batches_sent_total",
-            "counter",
-            "First sends of batches to the collector.",
-            [("", Double(delivery.batchesSent))]
-        )
-        series(
-            "batches_resent_total",
-            "counter",
-            "Resends of unacknowledged batches.",
-            [("", Double(delivery.resends))]
-        )
-        series(
-            "batches_acknowledged_total",
-            "counter",
-            "Batches the collector acknowledged.",
-            [("", Double(delivery.batchesDelivered))]
-        )
-        series(
-            "events_acknowledged_total",
-            "counter",
-            "Events in batches the collector acknowledged.",
-            [("", Double(delivery.eventsDelivered))]
-        )
-        series(
-            "labels_acknowledged_total",
-            "counter",
-            "Labels in batches the collector acknowledged.",
-            [("", Double(delivery.labelsDelivered))]
-        )
-        series(
-            "acknowledged_sequence",
-            "gauge",
-            "Highest contiguous batch sequence the collector confirmed.",
-            [("", Double(delivery.acknowledgedSequence))]
-        )
-        series(
-            "spool_batches",
-            "gauge",
-            "Batches in the spool awaiting acknowledgement.",
-            [("", Double(delivery.pendingBatches))]
-        )
-        series(
-            "spool_events",
-            "gauge",
-            "Events in the spool awaiting acknowledgement.",
-            [("", Double(delivery.pendingEvents))]
-        )
-        series("spool_bytes", "gauge", "Bytes the spool holds.", [("", Double(delivery.spoolBytes))])
-        series(
-            "spool_write_errors_total",
-            "counter",
-            "Batches that could not be written to the spool.",
-            [("", Double(delivery.spoolWriteErrors))]
-        )
-        series(
+        }
+        perAgent("queue_items", "gauge", "Events and labels waiting for the delivery worker.") {
+            [("", Double($0.recorder.queued))]
+        }
+        perAgent("batches_stored_total", "counter", "Batches written to the spool.") {
+            [("", Double($0.delivery.batchesStored))]
+        }
+        perAgent("batches_sent_total", "counter", "First sends of batches to the collector.") {
+            [("", Double($0.delivery.batchesSent))]
+        }
+        perAgent("batches_resent_total", "counter", "Resends of unacknowledged batches.") {
+            [("", Double($0.delivery.resends))]
+        }
+        perAgent("batches_acknowledged_total", "counter", "Batches the collector acknowledged.") {
+            [("", Double($0.delivery.batchesDelivered))]
+        }
+        perAgent("events_acknowledged_total", "counter", "Events in batches the collector acknowledged.") {
+            [("", Double($0.delivery.eventsDelivered))]
+        }
+        perAgent("labels_acknowledged_total", "counter", "Labels in batches the collector acknowledged.") {
+            [("", Double($0.delivery.labelsDelivered))]
+        }
+        perAgent("acknowledged_sequence", "gauge", "Highest contiguous batch sequence the collector confirmed.") {
+            [("", Double($0.delivery.acknowledgedSequence))]
+        }
+        perAgent("spool_batches", "gauge", "Batches in the spool awaiting acknowledgement.") {
+            [("", Double($0.delivery.pendingBatches))]
+        }
+        perAgent("spool_events", "gauge", "Events in the spool awaiting acknowledgement.") {
+            [("", Double($0.delivery.pendingEvents))]
+        }
+        perAgent("spool_bytes", "gauge", "Bytes the spool holds.") { [("", Double($0.delivery.spoolBytes))] }
+        perAgent("spool_write_errors_total", "counter", "Batches that could not be written to the spool.") {
+            [("", Double($0.delivery.spoolWriteErrors))]
+        }
+        perAgent(
             "bad_acknowledgements_total",
             "counter",
-            "Acknowledgements that could not be decoded or named another agent.",
-            [("", Double(delivery.badAcknowledgements))]
-        )
+            "Acknowledgements that could not be decoded or named another agent."
+        ) { [("", Double($0.delivery.badAcknowledgements))] }
         if let ingest = sources.lineIngest?.snapshot {
             var lines: [(String, Double)] = [
                 ("result=\"event\"", Double(ingest.events)), ("result=\"label\"", Double(ingest.labels)),
@@ -206,6 +183,11 @@ public struct AgentMetrics: Sendable {
             )
         }
         return text
+    }
+
+    private struct Row {
+        var delivery: DeliveryStatistics
+        var recorder: RecorderCounts
     }
 
     static func escape(_ value: String) -> String {

@@ -30,8 +30,11 @@ struct AgentCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The collector's ingest endpoint (ZeroMQ), e.g. tcp://collector:7400.")
-    var collector: String
+    @Option(help: "The collector's ingest endpoint (ZeroMQ), e.g. tcp://collector:7701.")
+    var collector: String?
+
+    @Option(help: "A shard list (docs/sharding.md) instead of --collector: each model goes to the shard that owns it.")
+    var shards: String?
 
     @Option(help: "The model name put on events that do not name one.")
     var model: String
@@ -118,6 +121,9 @@ struct AgentCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
+        guard (collector == nil) != (shards == nil) else {
+            throw ValidationError("Give the collector: --collector ENDPOINT, or --shards FILE for sharded collectors.")
+        }
         guard (listen == nil) == (upstream == nil) else {
             throw ValidationError("--listen and --upstream go together: the proxy needs both.")
         }
@@ -153,26 +159,41 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "driftwatch.agent")
 
-        var settings = AgentConfiguration(collectorEndpoint: collector, spoolDirectory: spoolDir)
+        var settings = AgentConfiguration(collectorEndpoint: collector ?? "", spoolDirectory: spoolDir)
         settings.agentID = agentID
         settings.spoolMaxBytes = spoolMaxMB * 1024 * 1024
         settings.batchMaxEvents = batchSize
         settings.flushInterval = .milliseconds(flushInterval)
         settings.queueCapacity = queueCapacity
-        let agent: MonitoringAgent
+        let agents: [MonitoringAgent]
+        let router: any AgentEventSink
         do {
-            agent = try MonitoringAgent(configuration: settings, logger: logger)
-        } catch {
+            if let shards {
+                let map = try ShardsFile.load(path: shards)
+                let sharded = try ShardedAgent(map: map, configuration: settings, logger: logger)
+                agents = sharded.agents
+                router = sharded
+            } else {
+                let agent = try MonitoringAgent(configuration: settings, logger: logger)
+                agents = [agent]
+                router = agent
+            }
+        } catch let error as AgentError {
             throw CommandFailure("cannot start the agent: \(error.message)")
         }
-        logger.info(
-            "Agent delivering",
-            metadata: ["agent.id": "\(agent.agentID)", "collector": "\(collector)", "spool": "\(spoolDir)"]
-        )
+        for agent in agents {
+            logger.info(
+                "Agent delivering",
+                metadata: [
+                    "agent.id": "\(agent.agentID)", "collector": "\(agent.configuration.collectorEndpoint)",
+                    "spool": "\(agent.configuration.spoolDirectory ?? "memory")",
+                ]
+            )
+        }
 
         let child = try startChild(logger: logger)
         let sampler = (child.map { $0.pid } ?? pid).map { ResourceSampler(pid: $0) }
-        let sink: any AgentEventSink = sampler.map { ResourceEnrichedSink(base: agent, sampler: $0) } ?? agent
+        let sink: any AgentEventSink = sampler.map { ResourceEnrichedSink(base: router, sampler: $0) } ?? router
 
         let decoder = JSONLineDecoder(defaultModel: model, defaultVersion: modelVersion)
         let lineIngest = LineIngest(decoder: decoder, sink: sink)
@@ -193,7 +214,7 @@ struct AgentCommand: AsyncParsableCommand {
                 zeroMQListener = try ZeroMQLineListener(endpoint: zmq, context: context, ingest: lineIngest)
             }
         } catch {
-            agent.shutdown()
+            for agent in agents { agent.shutdown() }
             throw CommandFailure("cannot listen: \((error as? AgentError)?.message ?? "\(error)")")
         }
         for listener in datagramListeners {
@@ -230,12 +251,13 @@ struct AgentCommand: AsyncParsableCommand {
             services.append(.init(service: proxy))
         }
         let metrics = AgentMetrics(
-            sources: .init(agent: agent, lineIngest: lineIngest, sampler: sampler, proxy: proxyCounters)
+            sources: .init(agents: agents, lineIngest: lineIngest, sampler: sampler, proxy: proxyCounters)
         )
         let (adminHost, adminPort) = try Self.hostPort(http, flag: "--http")
         let admin = AgentAdminServer.makeApplication(
             metrics: metrics,
             labels: decoder,
+            agentsSink: router,
             host: adminHost,
             port: adminPort,
             logger: logger
@@ -266,13 +288,12 @@ struct AgentCommand: AsyncParsableCommand {
         }
         for listener in datagramListeners { listener.stop() }
         zeroMQListener?.stop()
-        agent.shutdown()
-        let statistics = agent.statistics
+        for agent in agents { agent.shutdown() }
         logger.info(
             "Agent stopped",
             metadata: [
-                "events.acknowledged": "\(statistics.eventsDelivered)",
-                "spool.pending_events": "\(statistics.pendingEvents)",
+                "events.acknowledged": "\(agents.reduce(0) { $0 + $1.statistics.eventsDelivered })",
+                "spool.pending_events": "\(agents.reduce(0) { $0 + $1.statistics.pendingEvents })",
             ]
         )
         if let failure { throw CommandFailure("agent stopped: \(failure)") }

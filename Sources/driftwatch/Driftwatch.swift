@@ -13,7 +13,8 @@ struct Driftwatch: AsyncParsableCommand {
             """,
         version: DriftwatchVersion.description,
         subcommands: [
-            CollectorRunCommand.self, AgentCommand.self, SimulateCommand.self, SubscribeCommand.self, BaselineCommand.self,
+            CollectorRunCommand.self, AgentCommand.self, SimulateCommand.self, SubscribeCommand.self,
+            ModelsCommand.self, BaselineCommand.self,
             ConfigCommand.self,
             InspectCommand.self, KeygenCommand.self,
         ]

@@ -9,7 +9,8 @@ struct SubscribeCommand: ParsableCommand {
         commandName: "subscribe",
         abstract: "Print the alerts a collector publishes, as a readable live feed or as JSON lines.",
         discussion: """
-            Connects a SUB socket to the collector's alert PUB socket. Alerts are published as two frames, \
+            Connects a SUB socket to the collector's alert PUB socket (default tcp://127.0.0.1:7702), to every \
+            --connect endpoint, or to every shard of a --shards list, so one feed covers a sharded deployment. Alerts are published as two frames, \
             [alert.<model>.<kind>, JSON body] (docs/protocol.md §9). --model subscribes to alert.<model>. (with \
             the trailing dot, so --model fraud does not match fraud-v2); --model and --kind together subscribe \
             to alert.<model>.<kind>; --kind alone subscribes to alert. and keeps the topics whose last part is \
@@ -20,8 +21,11 @@ struct SubscribeCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Collector alert endpoint (PUB) to connect to.", valueName: "endpoint"))
-    var connect: String = "tcp://127.0.0.1:7702"
+    @Option(help: ArgumentHelp("Collector alert endpoint (PUB) to connect to; repeatable.", valueName: "endpoint"))
+    var connect: [String] = []
+
+    @Option(help: "A shard list (docs/sharding.md): subscribe to the alerts of every shard in it.")
+    var shards: String?
 
     @Option(help: "Only alerts of this model (exact name).")
     var model: String?
@@ -76,8 +80,14 @@ struct SubscribeCommand: ParsableCommand {
         let context = try ZeroMQContext()
         let socket = try ZeroMQSocket(context, type: .sub)
         try socket.subscribe(subscription)
-        try socket.connect(connect)
-        printError("Subscribed to '\(subscription)' on \(connect)")
+        var endpoints = connect
+        if let shards {
+            let map = try ShardsFile.load(path: shards)
+            endpoints += map.shards.compactMap(\.alerts)
+        }
+        if endpoints.isEmpty { endpoints = ["tcp://127.0.0.1:7702"] }
+        for endpoint in endpoints { try socket.connect(endpoint) }
+        printError("Subscribed to '\(subscription)' on \(endpoints.joined(separator: ", "))")
         var printed = 0
         var malformed = 0
         let idle = idleTimeout.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
