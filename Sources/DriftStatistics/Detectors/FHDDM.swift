@@ -79,6 +79,18 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
     internal var isDrift = false
     /// Whether the last update signalled a drift.
     public var driftDetected: Bool { isDrift }
+    /// The highest count of `true` values in a full window: `maximum` is exactly `Double(maximumOnes) / n`, since
+    /// `k / n` rounds monotonically in `k`. Derived state, not checkpointed.
+    @usableFromInline
+    internal var maximumOnes = 0
+    /// The largest count `k` for which `maximum − k/n > ε` (−1 if none): the drift test as one integer comparison.
+    /// Derived state, not checkpointed.
+    @usableFromInline
+    internal var driftAtOrBelow = -1
+
+    private enum CodingKeys: String, CodingKey {
+        case configuration, epsilon, shortEpsilon, bits, head, count, ones, shortOnes, maximum, shortMaximum, isDrift
+    }
 
     /// Creates a detector with River's defaults.
     public init() {
@@ -119,9 +131,12 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         shortMaximum = try container.decode(Double.self, forKey: .shortMaximum)
         isDrift = try container.decode(Bool.self, forKey: .isDrift)
         let size = configuration.slidingWindowSize
+        maximumOnes = Int((maximum * Double(size)).rounded())
+        driftAtOrBelow = Self.driftThreshold(maximum: maximum, size: size, epsilon: epsilon, from: maximumOnes)
         let consistent =
             (try? configuration.validate()) != nil && bits.count == (size + 63) / 64 && (0..<size).contains(head)
             && (0..<size).contains(count) && (0...count).contains(ones) && (0...count).contains(shortOnes)
+            && (0...size).contains(maximumOnes) && Double(maximumOnes) / Double(size) == maximum
         guard consistent else {
             throw DecodingError.dataCorruptedError(
                 forKey: .bits,
@@ -140,17 +155,11 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         bits[position >> 6] & (1 << UInt64(position & 63)) != 0
     }
 
-    @inlinable
-    internal mutating func setBit(at position: Int, _ value: Bool) {
-        let mask: UInt64 = 1 << UInt64(position & 63)
-        if value {
-            bits[position >> 6] |= mask
-        } else {
-            bits[position >> 6] &= ~mask
-        }
-    }
-
     /// Feeds one outcome; `true` values are counted (see the type's note on River's convention).
+    ///
+    /// River's test `max(u) − u > ε` with `u = ones/n` depends only on the integer counts, and `k/n` rounds
+    /// monotonically in `k`, so it is evaluated as `ones ≤ driftAtOrBelow`, a threshold recomputed with River's
+    /// floating-point expression whenever the maximum count rises: same decisions, no division per update.
     /// - Complexity: O(1), no allocation.
     @inlinable
     @discardableResult
@@ -158,12 +167,77 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         if isDrift {
             reset()
         }
+        if configuration.shortWindowSize != nil {
+            return updateStacked(error)
+        }
+        let size = configuration.slidingWindowSize
+        var tail = head &+ count
+        if tail >= size {
+            tail &-= size
+        }
+        let incoming = error ? 1 : 0
+        let full = count &+ 1 == size
+        let leaving = bits.withUnsafeMutableBufferPointer { words in
+            let word = tail >> 6
+            let shift = UInt64(tail & 63)
+            words[word] = words[word] & ~(1 << shift) | (UInt64(incoming) << shift)
+            return full ? Int(truncatingIfNeeded: words[head >> 6] >> UInt64(head & 63)) & 1 : 0
+        }
+        ones &+= incoming
+        guard full else {
+            count &+= 1
+            return .stable
+        }
+        if ones > maximumOnes {
+            raiseMaximum(to: ones)
+        }
+        isDrift = ones <= driftAtOrBelow
+        ones &-= leaving
+        head &+= 1
+        if head == size {
+            head = 0
+        }
+        return isDrift ? .drift : .stable
+    }
+
+    /// Records a new highest count and recomputes the drift threshold (River's expression, exactly).
+    @usableFromInline
+    internal mutating func raiseMaximum(to newOnes: Int) {
+        let size = configuration.slidingWindowSize
+        maximumOnes = newOnes
+        maximum = Double(newOnes) / Double(size)
+        driftAtOrBelow = Self.driftThreshold(maximum: maximum, size: size, epsilon: epsilon, from: driftAtOrBelow)
+    }
+
+    /// The largest `k` in `-1 ... n` with `maximum − k/n > ε` (River's expression; it falls as `k` grows), found
+    /// by stepping from `guess`.
+    @usableFromInline
+    internal static func driftThreshold(maximum: Double, size: Int, epsilon: Double, from guess: Int) -> Int {
+        func drifts(_ k: Int) -> Bool { maximum - Double(k) / Double(size) > epsilon }
+        var k = min(max(guess, -1), size)
+        while k >= 0 && !drifts(k) {
+            k -= 1
+        }
+        while k < size && drifts(k + 1) {
+            k += 1
+        }
+        return k
+    }
+
+    /// The stacked variant (a short window as well), River's arithmetic step by step.
+    @usableFromInline
+    internal mutating func updateStacked(_ error: Bool) -> ChangeDetectorState {
         let size = configuration.slidingWindowSize
         var tail = head + count
         if tail >= size {
             tail -= size
         }
-        setBit(at: tail, error)
+        let mask: UInt64 = 1 << UInt64(tail & 63)
+        if error {
+            bits[tail >> 6] |= mask
+        } else {
+            bits[tail >> 6] &= ~mask
+        }
         count += 1
         if error {
             ones += 1
@@ -185,15 +259,16 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         guard count == size else {
             return state
         }
-        let u = Double(ones) / Double(size)
-        maximum = maximum < u ? u : maximum
+        if ones > maximumOnes {
+            raiseMaximum(to: ones)
+        }
         var shortDrift = false
         if let short = configuration.shortWindowSize {
             let uShort = Double(shortOnes) / Double(short)
             shortMaximum = shortMaximum < uShort ? uShort : shortMaximum
             shortDrift = shortMaximum - uShort > shortEpsilon
         }
-        isDrift = maximum - u > epsilon || shortDrift
+        isDrift = ones <= driftAtOrBelow || shortDrift
         if bit(at: head) {
             ones -= 1
         }
@@ -217,6 +292,13 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         maximum = 0
         shortMaximum = 0
         isDrift = false
+        maximumOnes = 0
+        driftAtOrBelow = Self.driftThreshold(
+            maximum: 0,
+            size: configuration.slidingWindowSize,
+            epsilon: epsilon,
+            from: -1
+        )
     }
 
     /// Bytes of state: the struct plus the bit set.
