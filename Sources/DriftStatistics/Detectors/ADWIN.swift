@@ -15,10 +15,15 @@ import RealModule
 /// Assumptions: independent values, bounded for the guarantee of the paper (the variance-aware bound is used);
 /// detects changes of the mean in both directions. No warning zone.
 ///
-/// Memory: bounded. The buckets live in two arrays of `maxLevels · (maxBuckets + 1)` doubles allocated at
-/// initialisation (no allocation per update); at the defaults (32 levels, 5 buckets per level) the whole state is
-/// 3,449 bytes. 32 levels hold windows of up to 5·(2³² − 1) events; past that the oldest bucket is dropped, which
-/// no stream with fewer than 2·10¹⁰ events since its last drift can reach.
+/// Values are recorded and enter the buckets in batches at each clock boundary (only the cut test reads them), and
+/// each split is screened with multiplications before River's expression decides it; see docs/detectors.md for why
+/// both leave River's alarms unchanged.
+///
+/// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts and
+/// `min(clock, 32)` recorded values, allocated at initialisation (no allocation per update); at the defaults (32
+/// levels, 5 buckets per level) the whole state is 3,209 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
+/// past that the oldest bucket is dropped, which no stream with fewer than 2·10¹⁰ events since its last drift can
+/// reach.
 /// - Complexity: O(1) amortised per update; every `clock` events O(log W) per cut test, O(log² W) at worst.
 public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// Parameters, with River 0.26.1's defaults.
@@ -98,6 +103,10 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     internal var settledVariance: Double = 0
     @usableFromInline
     internal var settledWidth: Double = 0
+    /// An upper bound on the sum of the buckets' absolute totals (the sum of |value| bucketed since the window was
+    /// last cleared), for the cut screen's rounding margin. Derived state, not checkpointed.
+    @usableFromInline
+    internal var settledMagnitude: Double = 0
     /// Drifts signalled since the detector was created or last reset by the caller.
     public private(set) var detections = 0
     @usableFromInline
@@ -198,6 +207,11 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                 buckets[2 * (level * perLevel + k) + 1] = variances[level * slots + k]
             }
         }
+        for level in 0..<configuration.maxLevels {
+            for k in 0..<Int(counts[level]) {
+                settledMagnitude += abs(buckets[2 * (level * perLevel + k)])
+            }
+        }
         for (index, value) in waiting.enumerated() {
             pending[index] = value
         }
@@ -293,6 +307,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         settledTotal = 0
         settledVariance = 0
         settledWidth = 0
+        settledMagnitude = 0
         isDrift = false
     }
 
@@ -326,6 +341,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                             variance: &settledVariance,
                             width: &settledWidth
                         )
+                        settledMagnitude += abs(pp[index])
                     }
                     insertPending(pp, store)
                     for index in 0..<pendingCount {
@@ -503,13 +519,8 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             let windowVariance = settledVariance / width
             // Screening constants (the screen is off unless they are finite and non-negative).
             let adjustedSum = width - 2 * (minLength - 1)
-            var absoluteMass = abs(windowTotal)
-            for level in 0..<levels {
-                for k in 0..<Int(store.counts[level]) {
-                    absoluteMass += abs(store.total(level, k))
-                }
-            }
-            let roundingBound = 1e-12 * absoluteMass * width
+            // Every partial sum and the window total are at most the bucketed absolute mass.
+            let roundingBound = 1e-12 * 2 * settledMagnitude * width
             let linearBound = (1 - relativeMargin) * (2.0 / 3.0) * deltaPrime * adjustedSum
             let squareBound =
                 (1 - relativeMargin) * (1 - relativeMargin) * 2.0 * windowVariance * deltaPrime * adjustedSum
@@ -521,11 +532,12 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                 let size = Double(UInt64(1) << UInt64(level))
                 // The last bucket of level 0 is not a split (the right part would be empty).
                 let count = Int(store.counts[level]) - (level == 0 ? 1 : 0)
+                let totals = store.buckets.baseAddress.unsafelyUnwrapped + 2 * level * perLevel
                 var k = 0
                 while k < count {
                     n0 += size
                     n1 -= size
-                    let bucketTotal = store.total(level, k)
+                    let bucketTotal = totals[2 * k]
                     u0 += bucketTotal
                     u1 -= bucketTotal
                     k += 1

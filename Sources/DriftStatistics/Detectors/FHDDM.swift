@@ -15,7 +15,7 @@ import RealModule
 ///
 /// Assumptions: independent Bernoulli outcomes. No warning zone.
 ///
-/// Memory: the struct (`MemoryLayout<FHDDM>.size`) plus a bit set of ⌈n/64⌉ words allocated once: 161 bytes in all
+/// Memory: the struct (`MemoryLayout<FHDDM>.size`) plus a bit set of ⌈n/64⌉ words allocated once: 184 bytes in all
 /// at the default n = 100.
 /// - Complexity: O(1) per update, no allocation.
 public struct FHDDM: BinaryChangeDetector, Codable, Hashable {

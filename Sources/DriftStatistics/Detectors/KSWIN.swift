@@ -6,7 +6,7 @@
 /// replacement from the older `windowSize − statSize` by a two-sample KS test, and signals a drift when
 /// `p ≤ α` and `D > 0.1`. The p-value is scipy's exact one for equal sample sizes (what River's call to
 /// `scipy.stats.ks_2samp(method="auto")` computes), tabulated once per configuration. The window's slots are kept
-/// in value order (one removal and one insertion per update), and the drawn sample is marked in a bit set, so one
+/// in value order (one shift per update), and each slot carries its term of `#reference − #recent`, so one
 /// pass over the window in value order gives both empirical distribution functions: nothing is sorted per update.
 ///
 /// The random draw uses a ``KSWINRandomSource``; with a source replaying CPython's `random.Random(seed)`, alarms
@@ -17,9 +17,9 @@
 /// zone. With the defaults the per-update test has a false-alarm rate of about 0.5 % on stationary data, so KSWIN
 /// signals often; raise `windowSize`/`statSize` or lower `alpha` for long stationary streams.
 ///
-/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), its value order (`windowSize`
-/// Int32), the index pool (`windowSize − statSize` Int32), a bit set over the window and the p-value table
-/// (`statSize + 1` doubles), plus the struct: 2,041 bytes at the defaults with the default source.
+/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), its value order (`windowSize` UInt16),
+/// the index pool (`windowSize − statSize` UInt16), one Int8 term per slot and the p-value table (`statSize + 1`
+/// doubles), plus the struct: 1,801 bytes at the defaults with the default source.
 /// - Complexity: O(`windowSize`) per update (a pass over 100 slots at the defaults), no allocation.
 public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Parameters, with River 0.26.1's defaults.
