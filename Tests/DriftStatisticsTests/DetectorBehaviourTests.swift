@@ -162,8 +162,8 @@ struct DetectorBehaviourTests {
             PageHinkley().memoryFootprint, CUSUM().memoryFootprint, EWMAChart().memoryFootprint,
             DDM().memoryFootprint, EDDM().memoryFootprint, HDDMA().memoryFootprint, HDDMW().memoryFootprint,
         ]
-        #expect(adwin <= 3_700)
-        #expect(kswin <= 2_500)
+        #expect(adwin <= 3_300)
+        #expect(kswin <= 1_900)
         #expect(fhddm <= 200)
         #expect(scalars.allSatisfy { $0 <= 256 })
         #expect(adwin + kswin + fhddm + scalars.reduce(0, +) <= 16 * 1_024)

@@ -21,7 +21,7 @@ import RealModule
 ///
 /// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts and
 /// `min(clock, 32)` recorded values, allocated at initialisation (no allocation per update); at the defaults (32
-/// levels, 5 buckets per level) the whole state is 3,209 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
+/// levels, 5 buckets per level) the whole state is 3,217 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
 /// past that the oldest bucket is dropped, which no stream with fewer than 2·10¹⁰ events since its last drift can
 /// reach.
 /// - Complexity: O(1) amortised per update; every `clock` events O(log W) per cut test, O(log² W) at worst.

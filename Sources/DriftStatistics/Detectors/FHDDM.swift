@@ -15,7 +15,7 @@ import RealModule
 ///
 /// Assumptions: independent Bernoulli outcomes. No warning zone.
 ///
-/// Memory: the struct (`MemoryLayout<FHDDM>.size`) plus a bit set of ⌈n/64⌉ words allocated once: 184 bytes in all
+/// Memory: the struct (`MemoryLayout<FHDDM>.size`) plus a bit set of ⌈n/64⌉ words allocated once, held in the struct for n ≤ 128: 152 bytes in all
 /// at the default n = 100.
 /// - Complexity: O(1) per update, no allocation.
 public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
@@ -63,6 +63,14 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
     internal let shortEpsilon: Double
     @usableFromInline
     internal var bits: [UInt64]
+    /// Windows of up to 128 outcomes keep their bits in these two words and leave `bits` empty (no heap, no
+    /// uniqueness check per update).
+    @usableFromInline
+    internal var low: UInt64 = 0
+    @usableFromInline
+    internal var high: UInt64 = 0
+    @usableFromInline
+    internal let inline: Bool
     @usableFromInline
     internal var head = 0
     @usableFromInline
@@ -92,6 +100,23 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         case configuration, epsilon, shortEpsilon, bits, head, count, ones, shortOnes, maximum, shortMaximum, isDrift
     }
 
+    /// Writes the window as ⌈n/64⌉ words whichever way it is held.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(configuration, forKey: .configuration)
+        try container.encode(epsilon, forKey: .epsilon)
+        try container.encode(shortEpsilon, forKey: .shortEpsilon)
+        let words = (configuration.slidingWindowSize + 63) / 64
+        try container.encode(inline ? Array([low, high].prefix(words)) : bits, forKey: .bits)
+        try container.encode(head, forKey: .head)
+        try container.encode(count, forKey: .count)
+        try container.encode(ones, forKey: .ones)
+        try container.encode(shortOnes, forKey: .shortOnes)
+        try container.encode(maximum, forKey: .maximum)
+        try container.encode(shortMaximum, forKey: .shortMaximum)
+        try container.encode(isDrift, forKey: .isDrift)
+    }
+
     /// Creates a detector with River's defaults.
     public init() {
         self.init(validated: Configuration())
@@ -113,7 +138,8 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         } else {
             self.shortEpsilon = 0
         }
-        self.bits = [UInt64](repeating: 0, count: (configuration.slidingWindowSize + 63) / 64)
+        self.inline = configuration.slidingWindowSize <= 128
+        self.bits = inline ? [] : [UInt64](repeating: 0, count: (configuration.slidingWindowSize + 63) / 64)
     }
 
     /// Restores a checkpoint written by `encode(to:)`, rejecting one whose window does not fit its configuration.
@@ -122,7 +148,7 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let configuration = try container.decode(Configuration.self, forKey: .configuration)
         self.init(validated: configuration)
-        bits = try container.decode([UInt64].self, forKey: .bits)
+        let words = try container.decode([UInt64].self, forKey: .bits)
         head = try container.decode(Int.self, forKey: .head)
         count = try container.decode(Int.self, forKey: .count)
         ones = try container.decode(Int.self, forKey: .ones)
@@ -134,7 +160,7 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         maximumOnes = Int((maximum * Double(size)).rounded())
         driftAtOrBelow = Self.driftThreshold(maximum: maximum, size: size, epsilon: epsilon, from: maximumOnes)
         let consistent =
-            (try? configuration.validate()) != nil && bits.count == (size + 63) / 64 && (0..<size).contains(head)
+            (try? configuration.validate()) != nil && words.count == (size + 63) / 64 && (0..<size).contains(head)
             && (0..<size).contains(count) && (0...count).contains(ones) && (0...count).contains(shortOnes)
             && (0...size).contains(maximumOnes) && Double(maximumOnes) / Double(size) == maximum
         guard consistent else {
@@ -144,6 +170,12 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
                 debugDescription: "FHDDM checkpoint does not match its configuration."
             )
         }
+        if inline {
+            low = words[0]
+            high = words.count > 1 ? words[1] : 0
+        } else {
+            bits = words
+        }
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
@@ -151,8 +183,31 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
     public var state: ChangeDetectorState { isDrift ? .drift : .stable }
 
     @inlinable
+    @inline(__always)
+    internal func word(_ index: Int) -> UInt64 {
+        if inline {
+            return index == 0 ? low : high
+        }
+        return bits[index]
+    }
+
+    @inlinable
+    @inline(__always)
+    internal mutating func setWord(_ index: Int, _ value: UInt64) {
+        if inline {
+            if index == 0 {
+                low = value
+            } else {
+                high = value
+            }
+        } else {
+            bits[index] = value
+        }
+    }
+
+    @inlinable
     internal func bit(at position: Int) -> Bool {
-        bits[position >> 6] & (1 << UInt64(position & 63)) != 0
+        word(position >> 6) & (1 << UInt64(position & 63)) != 0
     }
 
     /// Feeds one outcome; `true` values are counted (see the type's note on River's convention).
@@ -177,12 +232,10 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         }
         let incoming = error ? 1 : 0
         let full = count &+ 1 == size
-        let leaving = bits.withUnsafeMutableBufferPointer { words in
-            let word = tail >> 6
-            let shift = UInt64(tail & 63)
-            words[word] = words[word] & ~(1 << shift) | (UInt64(incoming) << shift)
-            return full ? Int(truncatingIfNeeded: words[head >> 6] >> UInt64(head & 63)) & 1 : 0
-        }
+        let index = tail >> 6
+        let shift = UInt64(tail & 63)
+        setWord(index, word(index) & ~(1 << shift) | (UInt64(incoming) << shift))
+        let leaving = full ? Int(truncatingIfNeeded: word(head >> 6) >> UInt64(head & 63)) & 1 : 0
         ones &+= incoming
         guard full else {
             count &+= 1
@@ -233,11 +286,7 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
             tail -= size
         }
         let mask: UInt64 = 1 << UInt64(tail & 63)
-        if error {
-            bits[tail >> 6] |= mask
-        } else {
-            bits[tail >> 6] &= ~mask
-        }
+        setWord(tail >> 6, error ? word(tail >> 6) | mask : word(tail >> 6) & ~mask)
         count += 1
         if error {
             ones += 1
@@ -285,6 +334,8 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         for index in bits.indices {
             bits[index] = 0
         }
+        low = 0
+        high = 0
         head = 0
         count = 0
         ones = 0
@@ -301,6 +352,6 @@ public struct FHDDM: BinaryChangeDetector, Codable, Hashable {
         )
     }
 
-    /// Bytes of state: the struct plus the bit set.
-    public var memoryFootprint: Int { MemoryLayout<Self>.size + detectorHeapBytes(bits) }
+    /// Bytes of state: the struct plus the bit set (none for windows of up to 128 outcomes).
+    public var memoryFootprint: Int { MemoryLayout<Self>.size + (inline ? 0 : detectorHeapBytes(bits)) }
 }
