@@ -1,4 +1,5 @@
 import DriftStatistics
+import Foundation
 import Testing
 
 /// ADWIN fills its buckets in batches at the clock boundary and screens splits before River's cut expression; these
@@ -110,5 +111,19 @@ struct ADWINEquivalenceTests {
         #expect(mismatches == 0)
         // The streams must exercise the cut test, not just run quietly.
         #expect(!c.alarms || serialAlarms.count >= 3)
+    }
+}
+
+@Suite("ADWIN checkpoints")
+struct ADWINCheckpointTests {
+    @Test("A checkpoint taken between clock boundaries restores an equal detector")
+    func restoresEqual() throws {
+        var adwin = ADWIN()
+        var generator = DetectorStreamGenerator(seed: 99)
+        for _ in 0..<10_013 { adwin.update(generator.normal()) }
+        let restored = try JSONDecoder().decode(ADWIN.self, from: JSONEncoder().encode(adwin))
+        #expect(restored == adwin)
+        #expect(restored.estimation.bitPattern == adwin.estimation.bitPattern)
+        #expect(restored.width == 10_013)
     }
 }

@@ -572,6 +572,32 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         return changeDetected
     }
 
+    /// Equal when the configurations, buckets, recorded values and statistics are (the screen's magnitude bound,
+    /// derived state that a restored checkpoint recomputes, is left out).
+    public static func == (lhs: ADWIN, rhs: ADWIN) -> Bool {
+        lhs.configuration == rhs.configuration && lhs.buckets == rhs.buckets && lhs.counts == rhs.counts
+            && lhs.levels == rhs.levels && lhs.tick == rhs.tick && lhs.pending == rhs.pending
+            && lhs.pendingCount == rhs.pendingCount && lhs.settledTotal == rhs.settledTotal
+            && lhs.settledVariance == rhs.settledVariance && lhs.settledWidth == rhs.settledWidth
+            && lhs.detections == rhs.detections && lhs.isDrift == rhs.isDrift
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(configuration)
+        hasher.combine(buckets)
+        hasher.combine(counts)
+        hasher.combine(levels)
+        hasher.combine(tick)
+        hasher.combine(pending)
+        hasher.combine(pendingCount)
+        hasher.combine(settledTotal)
+        hasher.combine(settledVariance)
+        hasher.combine(settledWidth)
+        hasher.combine(detections)
+        hasher.combine(isDrift)
+    }
+
     /// Bytes of state: the struct plus its bucket, level and pending arrays.
     public var memoryFootprint: Int {
         MemoryLayout<Self>.size + detectorHeapBytes(buckets) + detectorHeapBytes(counts) + detectorHeapBytes(pending)
