@@ -3,13 +3,31 @@ import DriftStatistics
 
 /// The reference of one numeric stream: a sorted sample (at most `reference_sample_size` evenly spaced order
 /// statistics), its summary, equal-frequency bins and the missing share.
+///
+/// The bins are stored only when they come from more values than the sample keeps (a first-events reference longer
+/// than `reference_sample_size`); otherwise they are the sample's own and `histogram` rebuilds them when an
+/// evaluation needs them (B quantiles of the sorted sample), which keeps ≈ 400 bytes per stream out of memory.
 struct NumericReference: Sendable, Hashable, Codable {
     var sortedSample: [Double]
     var count: Int
     var missing: Int
     var standardDeviation: Double
-    var histogram: EqualFrequencyHistogram
+    /// Bins that differ from the sample's own, else nil.
+    var storedHistogram: EqualFrequencyHistogram?
+    var binCount: Int
     var range: TimeRange
+
+    /// The equal-frequency bins of the reference (stored, or rebuilt from the sorted sample).
+    var histogram: EqualFrequencyHistogram {
+        if let storedHistogram {
+            return storedHistogram
+        }
+        guard let rebuilt = try? EqualFrequencyHistogram(sortedReference: sortedSample, binCount: binCount) else {
+            // Every initialiser and the decoder check that these bins can be built.
+            preconditionFailure("reference bins could not be rebuilt from the sorted sample")
+        }
+        return rebuilt
+    }
 
     /// Builds a reference from raw values (NaN = missing); nil when no value is finite.
     init?(values: some Collection<Double>, sampleSize: Int, bins: Int, range: TimeRange, scratch: inout [Double]) {
@@ -30,32 +48,64 @@ struct NumericReference: Sendable, Hashable, Codable {
         let n = sorted.count
         if n <= sampleSize {
             sortedSample = sorted
+            storedHistogram = nil
         } else {
             sortedSample = (0..<sampleSize).map { i in
                 let position = (Double(i) + 0.5) * Double(n) / Double(sampleSize) - 0.5
                 return sorted[min(n - 1, max(0, Int(position.rounded(.toNearestOrEven))))]
             }
+            storedHistogram = histogram
         }
         var moments = RunningMoments()
         for v in sorted { moments.add(v) }
         standardDeviation = moments.populationStandardDeviation
         count = n
         self.missing = missing
-        self.histogram = histogram
+        self.binCount = bins
         self.range = range
     }
 
     /// A reference from a baseline summary.
     init?(baseline summary: Baseline.NumericSummary, bins: Int, range: TimeRange) {
-        guard
-            let histogram = try? EqualFrequencyHistogram(sortedReference: summary.sortedSample, binCount: bins)
+        guard (try? EqualFrequencyHistogram(sortedReference: summary.sortedSample, binCount: bins)) != nil
         else { return nil }
         sortedSample = summary.sortedSample
         count = summary.count
         missing = summary.missingCount
         standardDeviation = summary.standardDeviation
-        self.histogram = histogram
+        storedHistogram = nil
+        binCount = bins
         self.range = range
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sortedSample, count, missing, standardDeviation, histogram, bins, range
+    }
+
+    /// Writes the bins in full (as checkpoints always have), so older readers restore them.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sortedSample, forKey: .sortedSample)
+        try container.encode(count, forKey: .count)
+        try container.encode(missing, forKey: .missing)
+        try container.encode(standardDeviation, forKey: .standardDeviation)
+        try container.encode(histogram, forKey: .histogram)
+        try container.encode(binCount, forKey: .bins)
+        try container.encode(range, forKey: .range)
+    }
+
+    /// Restores a reference; bins equal to the sample's own are dropped and rebuilt on demand.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sortedSample = try container.decode([Double].self, forKey: .sortedSample)
+        count = try container.decode(Int.self, forKey: .count)
+        missing = try container.decode(Int.self, forKey: .missing)
+        standardDeviation = try container.decode(Double.self, forKey: .standardDeviation)
+        let histogram = try container.decode(EqualFrequencyHistogram.self, forKey: .histogram)
+        binCount = try container.decodeIfPresent(Int.self, forKey: .bins) ?? max(1, histogram.edges.count - 1)
+        range = try container.decode(TimeRange.self, forKey: .range)
+        let rebuilt = try? EqualFrequencyHistogram(sortedReference: sortedSample, binCount: binCount)
+        storedHistogram = rebuilt == histogram ? nil : histogram
     }
 
     var missingRate: Double { count + missing == 0 ? 0 : Double(missing) / Double(count + missing) }

@@ -15,10 +15,15 @@ import RealModule
 /// Assumptions: independent values, bounded for the guarantee of the paper (the variance-aware bound is used);
 /// detects changes of the mean in both directions. No warning zone.
 ///
-/// Memory: bounded. The buckets live in two arrays of `maxLevels · (maxBuckets + 1)` doubles allocated at
-/// initialisation (no allocation per update); at the defaults (32 levels, 5 buckets per level) the whole state is
-/// 3,449 bytes. 32 levels hold windows of up to 5·(2³² − 1) events; past that the oldest bucket is dropped, which
-/// no stream with fewer than 2·10¹⁰ events since its last drift can reach.
+/// Values are recorded and enter the buckets in batches at each clock boundary (only the cut test reads them), and
+/// each split is screened with multiplications before River's expression decides it; see docs/detectors.md for why
+/// both leave River's alarms unchanged.
+///
+/// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts and
+/// `min(clock, 32)` recorded values, allocated at initialisation (no allocation per update); at the defaults (32
+/// levels, 5 buckets per level) the whole state is 3,217 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
+/// past that the oldest bucket is dropped, which no stream with fewer than 2·10¹⁰ events since its last drift can
+/// reach.
 /// - Complexity: O(1) amortised per update; every `clock` events O(log W) per cut test, O(log² W) at worst.
 public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// Parameters, with River 0.26.1's defaults.
@@ -71,22 +76,44 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// The parameters in use.
     public let configuration: Configuration
 
-    private let slots: Int
-    private var totals: [Double]
-    private var variances: [Double]
-    private var counts: [Int32]
-    private var levels = 1
-    private var tick = 0
-    /// Sum of the values in the window.
-    public private(set) var total: Double = 0
-    /// Sum of squared deviations from the mean in the window (River's `variance` before division).
-    public private(set) var variance: Double = 0
-    /// Number of events in the window.
-    public private(set) var width: Double = 0
+    /// Buckets per level: `maxBuckets` (a level that would receive one more first merges its two oldest).
+    @usableFromInline
+    internal let perLevel: Int
+    /// Bucket `k` of level `ℓ` (oldest first) is `buckets[2·(ℓ·perLevel + k)]` (its total) and the next element
+    /// (its sum of squared deviations).
+    @usableFromInline
+    internal var buckets: [Double]
+    @usableFromInline
+    internal var counts: [Int32]
+    @usableFromInline
+    internal var levels = 1
+    @usableFromInline
+    internal var tick = 0
+    /// Values observed since the last clock boundary, not yet in the buckets (at most `min(clock, 32)`).
+    @usableFromInline
+    internal var pending: [Double]
+    @usableFromInline
+    internal var pendingCount = 0
+    /// Updates left until the next clock boundary (`clock − tick mod clock`).
+    @usableFromInline
+    internal var untilBoundary: Int
+    @usableFromInline
+    internal var settledTotal: Double = 0
+    @usableFromInline
+    internal var settledVariance: Double = 0
+    @usableFromInline
+    internal var settledWidth: Double = 0
+    /// An upper bound on the sum of the buckets' absolute totals (the sum of |value| bucketed since the window was
+    /// last cleared), for the cut screen's rounding margin. Derived state, not checkpointed.
+    @usableFromInline
+    internal var settledMagnitude: Double = 0
     /// Drifts signalled since the detector was created or last reset by the caller.
     public private(set) var detections = 0
+    @usableFromInline
+    internal var isDrift = false
+
     /// Whether the last update signalled a drift.
-    public private(set) var driftDetected = false
+    public var driftDetected: Bool { isDrift }
 
     /// Creates a detector with River's defaults.
     public init() {
@@ -102,33 +129,70 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
 
     private init(validated configuration: Configuration) {
         self.configuration = configuration
-        self.slots = configuration.maxBuckets + 1
-        self.totals = [Double](repeating: 0, count: configuration.maxLevels * slots)
-        self.variances = [Double](repeating: 0, count: configuration.maxLevels * slots)
+        self.perLevel = configuration.maxBuckets
+        self.buckets = [Double](repeating: 0, count: 2 * configuration.maxLevels * configuration.maxBuckets)
         self.counts = [Int32](repeating: 0, count: configuration.maxLevels)
+        self.pending = [Double](repeating: 0, count: min(configuration.clock, 32))
+        self.untilBoundary = configuration.clock
     }
 
-    /// Restores a checkpoint written by `encode(to:)`, rejecting one whose buckets do not fit its configuration.
+    private enum CodingKeys: String, CodingKey {
+        case configuration, totals, variances, counts, levels, tick, total, variance, width, detections, driftDetected
+        case pending
+    }
+
+    /// Writes the configuration, the buckets (River's layout: `maxBuckets + 1` per level, oldest first), the
+    /// statistics of the bucketed window and the values not yet bucketed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let slots = perLevel + 1
+        var totals = [Double](repeating: 0, count: configuration.maxLevels * slots)
+        var variances = totals
+        for level in 0..<configuration.maxLevels {
+            for k in 0..<Int(counts[level]) {
+                totals[level * slots + k] = buckets[2 * (level * perLevel + k)]
+                variances[level * slots + k] = buckets[2 * (level * perLevel + k) + 1]
+            }
+        }
+        try container.encode(configuration, forKey: .configuration)
+        try container.encode(totals, forKey: .totals)
+        try container.encode(variances, forKey: .variances)
+        try container.encode(counts, forKey: .counts)
+        try container.encode(levels, forKey: .levels)
+        try container.encode(tick, forKey: .tick)
+        try container.encode(settledTotal, forKey: .total)
+        try container.encode(settledVariance, forKey: .variance)
+        try container.encode(settledWidth, forKey: .width)
+        try container.encode(detections, forKey: .detections)
+        try container.encode(isDrift, forKey: .driftDetected)
+        try container.encode(Array(pending[..<pendingCount]), forKey: .pending)
+    }
+
+    /// Restores a checkpoint written by `encode(to:)` (or by earlier versions, which bucketed every value at once),
+    /// rejecting one whose buckets do not fit its configuration.
     /// - Throws: `DecodingError.dataCorrupted` for an inconsistent checkpoint.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let configuration = try container.decode(Configuration.self, forKey: .configuration)
         self.init(validated: configuration)
-        totals = try container.decode([Double].self, forKey: .totals)
-        variances = try container.decode([Double].self, forKey: .variances)
-        counts = try container.decode([Int32].self, forKey: .counts)
+        let totals = try container.decode([Double].self, forKey: .totals)
+        let variances = try container.decode([Double].self, forKey: .variances)
+        let counts = try container.decode([Int32].self, forKey: .counts)
         levels = try container.decode(Int.self, forKey: .levels)
         tick = try container.decode(Int.self, forKey: .tick)
-        total = try container.decode(Double.self, forKey: .total)
-        variance = try container.decode(Double.self, forKey: .variance)
-        width = try container.decode(Double.self, forKey: .width)
+        settledTotal = try container.decode(Double.self, forKey: .total)
+        settledVariance = try container.decode(Double.self, forKey: .variance)
+        settledWidth = try container.decode(Double.self, forKey: .width)
         detections = try container.decode(Int.self, forKey: .detections)
-        driftDetected = try container.decode(Bool.self, forKey: .driftDetected)
+        isDrift = try container.decode(Bool.self, forKey: .driftDetected)
+        let waiting = try container.decodeIfPresent([Double].self, forKey: .pending) ?? []
+        let slots = perLevel + 1
         let consistent =
             (try? configuration.validate()) != nil && totals.count == configuration.maxLevels * slots
             && variances.count == totals.count && counts.count == configuration.maxLevels
-            && (1...configuration.maxLevels).contains(levels) && counts.allSatisfy { (0...Int32(slots)).contains($0) }
-            && tick >= 0
+            && (1...configuration.maxLevels).contains(levels)
+            && counts.allSatisfy { (0...Int32(perLevel)).contains($0) } && tick >= 0 && waiting.count < pending.count
+            && waiting.count <= tick % configuration.clock
         guard consistent else {
             throw DecodingError.dataCorruptedError(
                 forKey: .totals,
@@ -136,105 +200,56 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                 debugDescription: "ADWIN checkpoint does not match its configuration."
             )
         }
+        self.counts = counts
+        for level in 0..<configuration.maxLevels {
+            for k in 0..<Int(counts[level]) {
+                buckets[2 * (level * perLevel + k)] = totals[level * slots + k]
+                buckets[2 * (level * perLevel + k) + 1] = variances[level * slots + k]
+            }
+        }
+        for level in 0..<configuration.maxLevels {
+            for k in 0..<Int(counts[level]) {
+                settledMagnitude += abs(buckets[2 * (level * perLevel + k)])
+            }
+        }
+        for (index, value) in waiting.enumerated() {
+            pending[index] = value
+        }
+        pendingCount = waiting.count
+        untilBoundary = configuration.clock - tick % configuration.clock
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
-    public var state: ChangeDetectorState { driftDetected ? .drift : .stable }
+    @inlinable
+    public var state: ChangeDetectorState { isDrift ? .drift : .stable }
+
+    /// Sum of the values in the window.
+    public var total: Double { windowStatistics().total }
+    /// Sum of squared deviations from the mean in the window (River's `variance` before division).
+    public var variance: Double { windowStatistics().variance }
+    /// Number of events in the window.
+    public var width: Double { windowStatistics().width }
 
     /// The mean of the window (0 when empty).
-    public var estimation: Double { width == 0 ? 0 : total / width }
-
-    /// Feeds one value.
-    /// - Complexity: O(1) amortised, no allocation.
-    @discardableResult
-    public mutating func update(_ value: Double) -> ChangeDetectorState {
-        if driftDetected {
-            clearWindow()
-        }
-        // The bucket arrays are moved out of `self` for the update so that they are uniquely referenced locals:
-        // the hot loops then work on raw pointers without per-element uniqueness checks.
-        var t: [Double] = []
-        var v: [Double] = []
-        var c: [Int32] = []
-        swap(&t, &totals)
-        swap(&v, &variances)
-        swap(&c, &counts)
-        defer {
-            swap(&t, &totals)
-            swap(&v, &variances)
-            swap(&c, &counts)
-        }
-        let detected = t.withUnsafeMutableBufferPointer { tp in
-            v.withUnsafeMutableBufferPointer { vp in
-                c.withUnsafeMutableBufferPointer { cp in
-                    let buckets = Buckets(totals: tp, variances: vp, counts: cp, slots: slots)
-                    insert(value, buckets)
-                    return detectChange(buckets)
-                }
-            }
-        }
-        driftDetected = detected
-        if driftDetected {
-            detections += 1
-        }
-        return state
+    public var estimation: Double {
+        let window = windowStatistics()
+        return window.width == 0 ? 0 : window.total / window.width
     }
 
-    /// Forgets everything observed, keeping the configuration.
-    public mutating func reset() {
-        clearWindow()
-        detections = 0
+    /// The bucketed statistics with the values since the last clock boundary folded in by River's recurrence.
+    private func windowStatistics() -> (total: Double, variance: Double, width: Double) {
+        var total = settledTotal
+        var variance = settledVariance
+        var width = settledWidth
+        for index in 0..<pendingCount {
+            Self.accumulate(pending[index], total: &total, variance: &variance, width: &width)
+        }
+        return (total, variance, width)
     }
 
-    private mutating func clearWindow() {
-        for index in totals.indices {
-            totals[index] = 0
-            variances[index] = 0
-        }
-        for index in counts.indices {
-            counts[index] = 0
-        }
-        levels = 1
-        tick = 0
-        total = 0
-        variance = 0
-        width = 0
-        driftDetected = false
-    }
-
-    /// Raw views of the bucket arrays during one update.
-    private struct Buckets {
-        let totals: UnsafeMutableBufferPointer<Double>
-        let variances: UnsafeMutableBufferPointer<Double>
-        let counts: UnsafeMutableBufferPointer<Int32>
-        let slots: Int
-
-        /// Removes the first `n` buckets of a level, shifting the others down.
-        @inline(__always)
-        func dropFirst(_ n: Int, ofLevel level: Int) {
-            let base = level * slots
-            let count = Int(counts[level])
-            var index = 0
-            while index + n < count {
-                totals[base + index] = totals[base + index + n]
-                variances[base + index] = variances[base + index + n]
-                index += 1
-            }
-            while index < count {
-                totals[base + index] = 0
-                variances[base + index] = 0
-                index += 1
-            }
-            counts[level] = Int32(count - n)
-        }
-    }
-
+    /// River's update of the window statistics for one value (`AdaptiveWindowing::insert_element`).
     @inline(__always)
-    private mutating func insert(_ value: Double, _ buckets: Buckets) {
-        let slot = Int(buckets.counts[0])
-        buckets.totals[slot] = value
-        buckets.variances[slot] = 0
-        buckets.counts[0] += 1
+    private static func accumulate(_ value: Double, total: inout Double, variance: inout Double, width: inout Double) {
         width += 1
         var increment = 0.0
         if width > 1.0 {
@@ -243,109 +258,313 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
         variance += increment
         total += value
-        if Int(buckets.counts[0]) == slots {
-            compress(buckets)
+    }
+
+    /// Feeds one value.
+    ///
+    /// The value is only recorded; every `clock` events (River tests cut points only then) the recorded values are
+    /// inserted into the buckets, in order and with River's arithmetic, and the cut points are tested. Nothing but
+    /// that test reads the buckets, so deferring the insertion changes no result.
+    /// - Complexity: O(1) amortised, no allocation.
+    @inlinable
+    @discardableResult
+    public mutating func update(_ value: Double) -> ChangeDetectorState {
+        if isDrift {
+            clearWindow()
+        }
+        let index = pendingCount
+        pending[index] = value
+        pendingCount = index &+ 1
+        tick &+= 1
+        untilBoundary &-= 1
+        if untilBoundary == 0 || pendingCount == pending.count {
+            settle()
+        }
+        return isDrift ? .drift : .stable
+    }
+
+    /// Forgets everything observed, keeping the configuration.
+    public mutating func reset() {
+        clearWindow()
+        detections = 0
+    }
+
+    @usableFromInline
+    internal mutating func clearWindow() {
+        for index in buckets.indices {
+            buckets[index] = 0
+        }
+        for index in counts.indices {
+            counts[index] = 0
+        }
+        for index in pending.indices {
+            pending[index] = 0
+        }
+        pendingCount = 0
+        levels = 1
+        tick = 0
+        untilBoundary = configuration.clock
+        settledTotal = 0
+        settledVariance = 0
+        settledWidth = 0
+        settledMagnitude = 0
+        isDrift = false
+    }
+
+    /// Inserts the recorded values and, at a clock boundary, tests the cut points.
+    @usableFromInline
+    internal mutating func settle() {
+        // The arrays are moved out of `self` so that they are uniquely referenced locals for the raw-pointer loops.
+        var b: [Double] = []
+        var c: [Int32] = []
+        var p: [Double] = []
+        swap(&b, &buckets)
+        swap(&c, &counts)
+        swap(&p, &pending)
+        defer {
+            swap(&b, &buckets)
+            swap(&c, &counts)
+            swap(&p, &pending)
+        }
+        let boundary = untilBoundary == 0
+        if boundary {
+            untilBoundary = configuration.clock
+        }
+        let detected = b.withUnsafeMutableBufferPointer { bp in
+            c.withUnsafeMutableBufferPointer { cp in
+                p.withUnsafeMutableBufferPointer { pp in
+                    let store = BucketStore(buckets: bp, counts: cp, perLevel: perLevel)
+                    for index in 0..<pendingCount {
+                        Self.accumulate(
+                            pp[index],
+                            total: &settledTotal,
+                            variance: &settledVariance,
+                            width: &settledWidth
+                        )
+                        settledMagnitude += abs(pp[index])
+                    }
+                    insertPending(pp, store)
+                    for index in 0..<pendingCount {
+                        pp[index] = 0
+                    }
+                    pendingCount = 0
+                    guard boundary, settledWidth > Double(configuration.gracePeriod) else {
+                        return false
+                    }
+                    return scanCuts(store)
+                }
+            }
+        }
+        isDrift = detected
+        if detected {
+            detections += 1
         }
     }
 
-    private mutating func compress(_ buckets: Buckets) {
-        var level = 0
-        while Int(buckets.counts[level]) == slots {
-            if level == configuration.maxLevels - 1 {
-                // The memory bound: the oldest bucket leaves the window instead of being merged upwards.
-                deleteOldest(buckets)
-                return
+    /// Raw views of the bucket arrays during one settlement.
+    private struct BucketStore {
+        let buckets: UnsafeMutableBufferPointer<Double>
+        let counts: UnsafeMutableBufferPointer<Int32>
+        let perLevel: Int
+
+        @inline(__always)
+        func total(_ level: Int, _ k: Int) -> Double { buckets[2 * (level * perLevel + k)] }
+
+        @inline(__always)
+        func variance(_ level: Int, _ k: Int) -> Double { buckets[2 * (level * perLevel + k) + 1] }
+
+        /// Removes the first `n` buckets of a level, moving the others down.
+        @inline(__always)
+        func dropFirst(_ n: Int, ofLevel level: Int) {
+            let base = 2 * level * perLevel
+            let count = Int(counts[level])
+            var index = 0
+            while index + n < count {
+                buckets[base + 2 * index] = buckets[base + 2 * (index + n)]
+                buckets[base + 2 * index + 1] = buckets[base + 2 * (index + n) + 1]
+                index += 1
             }
-            let size = Double(UInt64(1) << UInt64(level))
-            let base = level * slots
-            let t0 = buckets.totals[base]
-            let t1 = buckets.totals[base + 1]
-            let mu1 = t0 / size
-            let mu2 = t1 / size
-            let merged = t0 + t1
-            let temp = size * 0.5 * (mu1 - mu2) * (mu1 - mu2)
-            let mergedVariance = buckets.variances[base] + buckets.variances[base + 1] + temp
-            if level + 1 >= levels {
-                levels = level + 2
+            while index < count {
+                buckets[base + 2 * index] = 0
+                buckets[base + 2 * index + 1] = 0
+                index += 1
             }
-            let next = (level + 1) * slots + Int(buckets.counts[level + 1])
-            buckets.totals[next] = merged
-            buckets.variances[next] = mergedVariance
-            buckets.counts[level + 1] += 1
-            buckets.dropFirst(2, ofLevel: level)
-            if Int(buckets.counts[level + 1]) <= configuration.maxBuckets {
-                break
-            }
-            level += 1
+            counts[level] = Int32(count - n)
         }
     }
 
-    private mutating func deleteOldest(_ buckets: Buckets) {
-        let last = levels - 1
-        let n = Double(UInt64(1) << UInt64(last))
-        let u = buckets.totals[last * slots]
-        let v = buckets.variances[last * slots]
+    /// Adds the pending values as one-event buckets, as River's `insert_element` does one at a time.
+    ///
+    /// River appends each bucket to level 0 and, whenever a level holds `maxBuckets + 1` buckets, merges its two
+    /// oldest into the next level. Per level, that turns the sequence `existing buckets + arriving buckets` into
+    /// merged pairs taken from the front of the sequence (as many as needed to leave at most `maxBuckets`) while the
+    /// rest stays; the next level receives the merged pairs in order. Applying this level by level to a batch
+    /// gives the same buckets and the same floating-point operations as River's event-by-event order. At the level
+    /// cap the window's oldest buckets leave instead of merging upwards (River has no cap).
+    private mutating func insertPending(_ values: UnsafeMutableBufferPointer<Double>, _ store: BucketStore) {
+        let arriving = pendingCount
+        guard arriving > 0 else {
+            return
+        }
+        // Scratch (no heap for the defaults): `sequence` holds one level's existing then arriving buckets as
+        // (total, variance) pairs; `passed` the merged pairs that go up to the next level.
+        let longest = arriving + perLevel
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * longest + 2 * (longest / 2 + 1)) { scratch in
+            let sequence = UnsafeMutableBufferPointer(rebasing: scratch[0..<(2 * longest)])
+            let passed = UnsafeMutableBufferPointer(rebasing: scratch[(2 * longest)...])
+            var arrivingCount = arriving
+            var level = 0
+            while arrivingCount > 0 {
+                let existing = Int(store.counts[level])
+                let all = existing + arrivingCount
+                let base = 2 * level * perLevel
+                for j in 0..<(2 * existing) {
+                    sequence[j] = store.buckets[base + j]
+                }
+                if level == 0 {
+                    for j in 0..<arrivingCount {
+                        sequence[2 * (existing + j)] = values[j]
+                        sequence[2 * (existing + j) + 1] = 0
+                    }
+                } else {
+                    for j in 0..<(2 * arrivingCount) {
+                        sequence[2 * existing + j] = passed[j]
+                    }
+                }
+                let excess = all > perLevel ? all - perLevel : 0
+                var consumed = 0
+                var merges = 0
+                if level == configuration.maxLevels - 1 {
+                    // The memory bound: each bucket beyond `maxBuckets` removes the oldest instead of merging.
+                    for j in 0..<excess {
+                        removeFromWindow(total: sequence[2 * j], variance: sequence[2 * j + 1], level: level)
+                    }
+                    consumed = excess
+                } else {
+                    merges = (excess + 1) / 2
+                    if merges > 0 && level + 1 >= levels {
+                        levels = level + 2
+                    }
+                    let size = Double(UInt64(1) << UInt64(level))
+                    // River divides by the bucket size, a power of two: multiplying by its inverse rounds identically.
+                    let inverse = 1 / size
+                    for pair in 0..<merges {
+                        let t0 = sequence[4 * pair]
+                        let v0 = sequence[4 * pair + 1]
+                        let t1 = sequence[4 * pair + 2]
+                        let v1 = sequence[4 * pair + 3]
+                        let mu1 = t0 * inverse
+                        let mu2 = t1 * inverse
+                        let temp = size * 0.5 * (mu1 - mu2) * (mu1 - mu2)
+                        passed[2 * pair] = t0 + t1
+                        passed[2 * pair + 1] = v0 + v1 + temp
+                    }
+                    consumed = 2 * merges
+                }
+                let remaining = all - consumed
+                for j in 0..<(2 * remaining) {
+                    store.buckets[base + j] = sequence[2 * consumed + j]
+                }
+                for j in (2 * remaining)..<max(2 * existing, 2 * remaining) {
+                    store.buckets[base + j] = 0
+                }
+                store.counts[level] = Int32(remaining)
+                arrivingCount = merges
+                level += 1
+            }
+        }
+    }
+
+    /// River's `delete_element` arithmetic for the oldest bucket (`total`, `variance`) of the top level.
+    private mutating func removeFromWindow(total u: Double, variance v: Double, level: Int) {
+        let n = Double(UInt64(1) << UInt64(level))
         let mu = u / n
-        width -= n
-        total -= u
-        let muWindow = total / width
-        let increment = v + n * width * (mu - muWindow) * (mu - muWindow) / (n + width)
-        variance -= increment
-        buckets.dropFirst(1, ofLevel: last)
-        if buckets.counts[last] == 0 && last > 0 {
+        settledWidth -= n
+        settledTotal -= u
+        let muWindow = settledTotal / settledWidth
+        let increment = v + n * settledWidth * (mu - muWindow) * (mu - muWindow) / (n + settledWidth)
+        settledVariance -= increment
+    }
+
+    private mutating func deleteOldest(_ store: BucketStore) {
+        let last = levels - 1
+        removeFromWindow(total: store.total(last, 0), variance: store.variance(last, 0), level: last)
+        store.dropFirst(1, ofLevel: last)
+        if store.counts[last] == 0 && last > 0 {
             levels -= 1
         }
     }
 
-    @inline(__always)
-    private mutating func detectChange(_ buckets: Buckets) -> Bool {
-        tick += 1
-        guard tick % configuration.clock == 0, width > Double(configuration.gracePeriod) else {
-            return false
-        }
-        return scanCuts(buckets)
-    }
-
-    private mutating func scanCuts(_ buckets: Buckets) -> Bool {
+    /// River's cut test over every split of the window, oldest buckets first.
+    ///
+    /// Each split is first screened with multiplications only. With `D = u₀·W − n₀·T` (so `|μ̂₀ − μ̂₁| = |D|/(n₀n₁)`)
+    /// and `m·n₀n₁ ≥ a₀ + a₁` (`aᵢ = nᵢ − ℓ + 1 ≤ nᵢ`, a constant per scan), `ε_cut·n₀n₁ ≥ √(2σ̂²δ′(a₀+a₁)·n₀n₁) +
+    /// ⅔δ′(a₀+a₁)`; a split whose `|D|` (plus a bound on every rounding involved, 10⁻¹² of the window's absolute
+    /// mass) is below that, with a further relative margin of 10⁻¹⁰, cannot cut in River's arithmetic either and is
+    /// passed over. Every other split is decided by River's own expression, so the outcome is River's.
+    private mutating func scanCuts(_ store: BucketStore) -> Bool {
         var changeDetected = false
         let minLength = Double(configuration.minWindowLength)
+        let relativeMargin = 1e-10
         var reduceWidth = true
         while reduceWidth {
             reduceWidth = false
+            let width = settledWidth
+            let windowTotal = settledTotal
             var n0 = 0.0
             var n1 = width
             var u0 = 0.0
-            var u1 = total
+            var u1 = windowTotal
             let deltaPrime = Double.log(2.0 * Double.log(width) / configuration.delta)
-            let windowVariance = variance / width
+            let windowVariance = settledVariance / width
+            // Screening constants (the screen is off unless they are finite and non-negative).
+            let adjustedSum = width - 2 * (minLength - 1)
+            // Every partial sum and the window total are at most the bucketed absolute mass.
+            let roundingBound = 1e-12 * 2 * settledMagnitude * width
+            let linearBound = (1 - relativeMargin) * (2.0 / 3.0) * deltaPrime * adjustedSum
+            let squareBound =
+                (1 - relativeMargin) * (1 - relativeMargin) * 2.0 * windowVariance * deltaPrime * adjustedSum
+            let screen =
+                linearBound >= 0 && linearBound < 1e300 && squareBound >= 0 && squareBound < 1e300
+                && roundingBound < 1e300 && width < 1e15
             var level = levels - 1
             outer: while level >= 0 {
                 let size = Double(UInt64(1) << UInt64(level))
-                let count = Int(buckets.counts[level])
-                let base = level * slots
-                for k in 0..<count {
+                // The last bucket of level 0 is not a split (the right part would be empty).
+                let count = Int(store.counts[level]) - (level == 0 ? 1 : 0)
+                let totals = store.buckets.baseAddress.unsafelyUnwrapped + 2 * level * perLevel
+                var k = 0
+                while k < count {
                     n0 += size
                     n1 -= size
-                    let bucketTotal = buckets.totals[base + k]
+                    let bucketTotal = totals[2 * k]
                     u0 += bucketTotal
                     u1 -= bucketTotal
-                    if level == 0 && k == count - 1 {
-                        break outer
+                    k += 1
+                    guard n1 >= minLength && n0 >= minLength else {
+                        continue
                     }
-                    if n1 >= minLength && n0 >= minLength {
-                        let deltaMean = (u0 / n0) - (u1 / n1)
-                        let mRecip = 1.0 / (n0 - minLength + 1.0) + 1.0 / (n1 - minLength + 1.0)
-                        let epsilon =
-                            (2.0 * mRecip * windowVariance * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * mRecip
-                        if abs(deltaMean) > epsilon {
-                            reduceWidth = true
-                            changeDetected = true
-                            if width > 0 {
-                                deleteOldest(buckets)
-                                break outer
-                            }
+                    if screen {
+                        let bound = abs(u0 * width - n0 * windowTotal) + roundingBound - linearBound
+                        if bound <= 0 || bound * bound < squareBound * (n0 * (width - n0)) {
+                            continue
                         }
                     }
+                    let deltaMean = (u0 / n0) - (u1 / n1)
+                    let mRecip = 1.0 / (n0 - minLength + 1.0) + 1.0 / (n1 - minLength + 1.0)
+                    let epsilon =
+                        (2.0 * mRecip * windowVariance * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * mRecip
+                    if abs(deltaMean) > epsilon {
+                        reduceWidth = true
+                        changeDetected = true
+                        if settledWidth > 0 {
+                            deleteOldest(store)
+                            break outer
+                        }
+                    }
+                }
+                if level == 0 {
+                    break
                 }
                 level -= 1
             }
@@ -353,8 +572,34 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         return changeDetected
     }
 
-    /// Bytes of state: the struct plus its three bucket arrays.
+    /// Equal when the configurations, buckets, recorded values and statistics are (the screen's magnitude bound,
+    /// derived state that a restored checkpoint recomputes, is left out).
+    public static func == (lhs: ADWIN, rhs: ADWIN) -> Bool {
+        lhs.configuration == rhs.configuration && lhs.buckets == rhs.buckets && lhs.counts == rhs.counts
+            && lhs.levels == rhs.levels && lhs.tick == rhs.tick && lhs.pending == rhs.pending
+            && lhs.pendingCount == rhs.pendingCount && lhs.settledTotal == rhs.settledTotal
+            && lhs.settledVariance == rhs.settledVariance && lhs.settledWidth == rhs.settledWidth
+            && lhs.detections == rhs.detections && lhs.isDrift == rhs.isDrift
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(configuration)
+        hasher.combine(buckets)
+        hasher.combine(counts)
+        hasher.combine(levels)
+        hasher.combine(tick)
+        hasher.combine(pending)
+        hasher.combine(pendingCount)
+        hasher.combine(settledTotal)
+        hasher.combine(settledVariance)
+        hasher.combine(settledWidth)
+        hasher.combine(detections)
+        hasher.combine(isDrift)
+    }
+
+    /// Bytes of state: the struct plus its bucket, level and pending arrays.
     public var memoryFootprint: Int {
-        MemoryLayout<Self>.size + detectorHeapBytes(totals) + detectorHeapBytes(variances) + detectorHeapBytes(counts)
+        MemoryLayout<Self>.size + detectorHeapBytes(buckets) + detectorHeapBytes(counts) + detectorHeapBytes(pending)
     }
 }

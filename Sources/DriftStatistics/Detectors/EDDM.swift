@@ -101,22 +101,55 @@ public struct EDDM: BinaryChangeDetector, Codable, Hashable {
         distanceSquares += 1.0 * (distance - oldMean) * (distance - distanceMean)
         if count > configuration.warmStart {
             let variance = distanceCount > 1 ? distanceSquares / (distanceCount - 1) : 0
-            let level2s = distanceMean + 2 * Double.pow(variance, 0.5)
-            if level2s > maximum {
-                maximum = level2s
-            } else if errorCount > configuration.warmStart {
-                let level = level2s / maximum
-                if level < configuration.beta {
-                    isDrift = true
-                } else if level < configuration.alpha {
-                    isWarning = true
+            // River takes `variance ** 0.5` (libm `pow`), which is within one ulp of the correctly rounded square
+            // root. The square root decides whenever the result is clearly away from every threshold it is
+            // compared with; otherwise `pow` recomputes it, so the decisions and the stored maximum are River's.
+            let estimate = distanceMean + 2 * variance.squareRoot()
+            if estimate < maximum * Self.below, errorCount > configuration.warmStart {
+                let level = estimate / maximum
+                if Self.clear(level, of: configuration.beta), Self.clear(level, of: configuration.alpha) {
+                    classify(level)
                 } else {
-                    isWarning = false
+                    compareExactly(variance)
                 }
+            } else {
+                compareExactly(variance)
             }
         }
         lastError = count
         return state
+    }
+
+    /// `maximum · below` is under `maximum` by far more than the `pow`/`sqrt` difference (relative 2⁻⁵¹).
+    @usableFromInline
+    internal static var below: Double { 1 - 0x1p-40 }
+
+    /// Whether `level` is farther from `threshold` than the `pow`/`sqrt` difference can move it.
+    @inlinable
+    internal static func clear(_ level: Double, of threshold: Double) -> Bool {
+        abs(level - threshold) > 0x1p-40 * threshold
+    }
+
+    @inlinable
+    internal mutating func classify(_ level: Double) {
+        if level < configuration.beta {
+            isDrift = true
+        } else if level < configuration.alpha {
+            isWarning = true
+        } else {
+            isWarning = false
+        }
+    }
+
+    /// River's comparison with River's `pow`.
+    @usableFromInline
+    internal mutating func compareExactly(_ variance: Double) {
+        let level2s = distanceMean + 2 * Double.pow(variance, 0.5)
+        if level2s > maximum {
+            maximum = level2s
+        } else if errorCount > configuration.warmStart {
+            classify(level2s / maximum)
+        }
     }
 
     /// Forgets everything observed, keeping the configuration.

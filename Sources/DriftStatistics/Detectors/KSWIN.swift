@@ -6,7 +6,7 @@
 /// replacement from the older `windowSize − statSize` by a two-sample KS test, and signals a drift when
 /// `p ≤ α` and `D > 0.1`. The p-value is scipy's exact one for equal sample sizes (what River's call to
 /// `scipy.stats.ks_2samp(method="auto")` computes), tabulated once per configuration. The window's slots are kept
-/// in value order (one removal and one insertion per update), and the drawn sample is marked in a bit set, so one
+/// in value order (one shift per update), and each slot carries its term of `#reference − #recent`, so one
 /// pass over the window in value order gives both empirical distribution functions: nothing is sorted per update.
 ///
 /// The random draw uses a ``KSWINRandomSource``; with a source replaying CPython's `random.Random(seed)`, alarms
@@ -17,9 +17,9 @@
 /// zone. With the defaults the per-update test has a false-alarm rate of about 0.5 % on stationary data, so KSWIN
 /// signals often; raise `windowSize`/`statSize` or lower `alpha` for long stationary streams.
 ///
-/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), its value order (`windowSize`
-/// Int32), the index pool (`windowSize − statSize` Int32), a bit set over the window and the p-value table
-/// (`statSize + 1` doubles), plus the struct: 2,041 bytes at the defaults with the default source.
+/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), its value order (`windowSize` UInt16),
+/// the index pool (`windowSize − statSize` UInt16), one Int8 term per slot and the p-value table (`statSize + 1`
+/// doubles), plus the struct: 1,801 bytes at the defaults with the default source.
 /// - Complexity: O(`windowSize`) per update (a pass over 100 slots at the defaults), no allocation.
 public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Parameters, with River 0.26.1's defaults.
@@ -53,22 +53,46 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// The parameters in use.
     public let configuration: Configuration
 
-    private let initialSource: Source
-    private var source: Source
-    private let pValues: [Double]
-    private var window: [Double]
+    @usableFromInline
+    internal let initialSource: Source
+    @usableFromInline
+    internal var source: Source
+    @usableFromInline
+    internal let pValues: [Double]
+    @usableFromInline
+    internal var window: [Double]
     /// Window slots ordered by value (the first `count` entries are in use).
-    private var order: [Int32]
-    private var pool: [Int32]
-    private var selected: [UInt64]
-    private var head = 0
-    private var count = 0
+    @usableFromInline
+    internal var order: [UInt16]
+    /// The index pool of the draw; after a draw its last `statSize` entries are the drawn positions.
+    @usableFromInline
+    internal var pool: [UInt16]
+    /// Per slot, its term in `#reference − #recent`: −1 for the newest `statSize` slots, +1 for a drawn slot
+    /// during a test, 0 otherwise.
+    @usableFromInline
+    internal var weights: [Int8]
+    /// Adjacent entries of `order` with equal values (0 for continuous data: the test then skips the tie rule).
+    @usableFromInline
+    internal var tiedPairs = 0
+    /// Whether `weights` marks the newest `statSize` slots (false until the window first fills after a reset).
+    @usableFromInline
+    internal var recentMarked = false
+    @usableFromInline
+    internal var head = 0
+    @usableFromInline
+    internal var count = 0
+    @usableFromInline
+    internal var lastPValue: Double = 0
+    @usableFromInline
+    internal var lastStatistic: Double = 0
+    @usableFromInline
+    internal var isDrift = false
     /// The p-value of the last test (0 before the window first fills, as in River).
-    public private(set) var pValue: Double = 0
+    public var pValue: Double { lastPValue }
     /// The KS statistic D of the last test.
-    public private(set) var statistic: Double = 0
+    public var statistic: Double { lastStatistic }
     /// Whether the last update signalled a drift.
-    public private(set) var driftDetected = false
+    public var driftDetected: Bool { isDrift }
 
     /// Creates a detector drawing its samples from `source`.
     /// - Throws: ``StatisticsError`` with code `invalid_parameter` for an invalid configuration.
@@ -79,20 +103,21 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         self.source = source
         self.pValues = Self.exactEqualSizePValues(configuration.statSize)
         self.window = [Double](repeating: 0, count: configuration.windowSize)
-        self.order = [Int32](repeating: 0, count: configuration.windowSize)
-        self.pool = [Int32](repeating: 0, count: configuration.windowSize - configuration.statSize)
-        self.selected = [UInt64](repeating: 0, count: (configuration.windowSize + 63) / 64)
+        self.order = [UInt16](repeating: 0, count: configuration.windowSize)
+        self.pool = [UInt16](repeating: 0, count: configuration.windowSize - configuration.statSize)
+        self.weights = [Int8](repeating: 0, count: configuration.windowSize)
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
-    public var state: ChangeDetectorState { driftDetected ? .drift : .stable }
+    @inlinable
+    public var state: ChangeDetectorState { isDrift ? .drift : .stable }
 
     /// Feeds one value.
     /// - Complexity: O(`statSize`²), no allocation.
+    @inlinable
     @discardableResult
-    @_specialize(exported:true,where Source == KSWINSplitMix64Source)
     public mutating func update(_ value: Double) -> ChangeDetectorState {
-        if driftDetected {
+        if isDrift {
             reset()
         }
         let size = configuration.windowSize
@@ -102,9 +127,7 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
             insertOrdered(slot: slot, value: value, used: count)
             count += 1
         } else {
-            removeOrdered(slot: head, used: size)
-            window[head] = value
-            insertOrdered(slot: head, value: value, used: size - 1)
+            replaceOrdered(slot: head, value: value)
             head = head + 1 == size ? 0 : head + 1
         }
         guard count == size else {
@@ -114,112 +137,194 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         return state
     }
 
-    /// The position in `order` where `value` would be inserted after any equal values.
+    /// The number of the first `used` entries of `order` whose value is `≤ value` (branch-free binary search).
+    @inlinable
     @inline(__always)
-    private func upperBound(_ value: Double, used: Int) -> Int {
-        var low = 0
-        var high = used
-        while low < high {
-            let mid = (low + high) >> 1
-            if window[Int(order[mid])] <= value {
-                low = mid + 1
-            } else {
-                high = mid
+    internal static func countNotAbove(
+        _ value: Double,
+        used: Int,
+        _ w: UnsafeBufferPointer<Double>,
+        _ o: UnsafeMutableBufferPointer<UInt16>
+    ) -> Int {
+        guard used > 0 else {
+            return 0
+        }
+        var base = 0
+        var length = used
+        while length > 1 {
+            let half = length >> 1
+            base = w[Int(o[base + half])] <= value ? base + half : base
+            length -= half
+        }
+        return base + (w[Int(o[base])] <= value ? 1 : 0)
+    }
+
+    @inlinable
+    internal mutating func insertOrdered(slot: Int, value: Double, used: Int) {
+        let ties = window.withUnsafeBufferPointer { w in
+            order.withUnsafeMutableBufferPointer { o in
+                let position = Self.countNotAbove(value, used: used, w, o)
+                var index = used
+                while index > position {
+                    o[index] = o[index - 1]
+                    index -= 1
+                }
+                o[position] = UInt16(truncatingIfNeeded: slot)
+                return Self.tieChange(of: value, at: position, used: used + 1, w, o)
             }
         }
-        return low
+        tiedPairs += ties
     }
 
-    private mutating func insertOrdered(slot: Int, value: Double, used: Int) {
-        let position = upperBound(value, used: used)
-        var index = used
-        while index > position {
-            order[index] = order[index - 1]
-            index -= 1
-        }
-        order[position] = Int32(slot)
+    /// The change in adjacent equal pairs when an entry of `value` at `position` of the first `used` entries of
+    /// `order` was inserted (negate it for a removal, evaluated before the entry leaves).
+    @inlinable
+    @inline(__always)
+    internal static func tieChange(
+        of value: Double,
+        at position: Int,
+        used: Int,
+        _ w: UnsafeBufferPointer<Double>,
+        _ o: UnsafeMutableBufferPointer<UInt16>
+    ) -> Int {
+        let hasLeft = position > 0
+        let hasRight = position + 1 < used
+        let left = hasLeft && w[Int(o[position - 1])] == value ? 1 : 0
+        let right = hasRight && w[Int(o[position + 1])] == value ? 1 : 0
+        let bridged = hasLeft && hasRight && w[Int(o[position - 1])] == w[Int(o[position + 1])] ? 1 : 0
+        return left + right - bridged
     }
 
-    private mutating func removeOrdered(slot: Int, used: Int) {
-        // Find the run of values equal to the slot's (binary search), then the slot within it.
-        let value = window[slot]
-        var low = 0
-        var high = used
-        while low < high {
-            let mid = (low + high) >> 1
-            if window[Int(order[mid])] < value {
-                low = mid + 1
-            } else {
-                high = mid
+    /// Replaces the value of `slot` (the oldest) by `value` in the full window, moving the slot within `order`
+    /// from its old position to its new one with one shift: the same order as removing it and inserting it again
+    /// after any equal values.
+    @inlinable
+    internal mutating func replaceOrdered(slot: Int, value: Double) {
+        let size = configuration.windowSize
+        let oldValue = window[slot]
+        var ties = 0
+        window.withUnsafeBufferPointer { w in
+            order.withUnsafeMutableBufferPointer { o in
+                // The old position: the first entry not below the old value, then the slot within the run of equals.
+                var position = Self.countNotAbove(oldValue.nextDown, used: size, w, o)
+                if oldValue.isNaN || oldValue == -.infinity {
+                    position = 0
+                }
+                while position < size && Int(o[position]) != slot {
+                    position += 1
+                }
+                if position == size {
+                    position = o.firstIndex(of: UInt16(truncatingIfNeeded: slot)) ?? size - 1
+                }
+                ties -= Self.tieChange(of: oldValue, at: position, used: size, w, o)
+                // The new position among the other `size − 1` entries, after any equal values.
+                let notAbove = Self.countNotAbove(value, used: size, w, o) - (oldValue <= value ? 1 : 0)
+                let target = min(max(notAbove, 0), size - 1)
+                if target >= position {
+                    var index = position
+                    while index < target {
+                        o[index] = o[index + 1]
+                        index += 1
+                    }
+                } else {
+                    var index = position
+                    while index > target {
+                        o[index] = o[index - 1]
+                        index -= 1
+                    }
+                }
+                o[target] = UInt16(truncatingIfNeeded: slot)
+                ties += Self.tieChange(of: value, at: target, used: size, w, o)
             }
         }
-        var position = low
-        while position < used && Int(order[position]) != slot {
-            position += 1
-        }
-        if position == used {
-            // Only reachable with NaN values, which compare unequal to themselves: fall back to a full scan.
-            position = order.firstIndex(of: Int32(slot)) ?? used - 1
-        }
-        while position < used - 1 {
-            order[position] = order[position + 1]
-            position += 1
-        }
+        window[slot] = value
+        tiedPairs += ties
     }
 
-    @_specialize(where Source == KSWINSplitMix64Source)
-    private mutating func test() {
+    @inlinable
+    internal mutating func test() {
         let size = configuration.windowSize
         let stat = configuration.statSize
         let older = size - stat
         let start = head
         var random = source
-        var pool: [Int32] = []
-        var selected: [UInt64] = []
+        let marked = recentMarked
+        let anyTies = tiedPairs > 0
+        var pool: [UInt16] = []
+        var weights: [Int8] = []
         swap(&pool, &self.pool)
-        swap(&selected, &self.selected)
-        // The reference sample is marked in a bit set over window slots; one pass over the window in value order
-        // then yields both empirical distribution functions, so nothing is sorted per update.
+        swap(&weights, &self.weights)
+        // `weights` gives each slot its term of #reference − #recent, so one pass over the window in value order
+        // yields D without sorting anything and without a branch on the class of the slot.
         let h = window.withUnsafeBufferPointer { w in
             order.withUnsafeBufferPointer { o in
                 pool.withUnsafeMutableBufferPointer { p in
-                    selected.withUnsafeMutableBufferPointer { mask in
-                        // CPython's random.sample, pool variant: a partial Fisher–Yates over 0 ..< older.
+                    weights.withUnsafeMutableBufferPointer { weight in
+                        if marked {
+                            // One slot joined the newest `statSize` (the newest) and one left them.
+                            let newest = start == 0 ? size - 1 : start - 1
+                            let left = start + older - 1 < size ? start + older - 1 : start + older - 1 - size
+                            weight[newest] = -1
+                            weight[left] = 0
+                        } else {
+                            for slot in 0..<size {
+                                weight[slot] = 0
+                            }
+                            for offset in older..<size {
+                                weight[start + offset < size ? start + offset : start + offset - size] = -1
+                            }
+                        }
+                        // CPython's random.sample, pool variant: a partial Fisher–Yates over 0 ..< older. The drawn
+                        // index is swapped to the end of the live pool, which leaves the later draws unchanged and
+                        // keeps the sample in p[older − stat ..< older] for clearing the marks afterwards.
                         for index in 0..<older {
-                            p[index] = Int32(index)
+                            p[index] = UInt16(truncatingIfNeeded: index)
                         }
                         for i in 0..<stat {
+                            let last = older - i - 1
                             let j = random.index(below: older - i)
-                            var slot = start + Int(p[j])
-                            if slot >= size {
-                                slot -= size
-                            }
-                            mask[slot >> 6] |= 1 << UInt64(slot & 63)
-                            p[j] = p[older - i - 1]
+                            let drawn = p[j]
+                            p[j] = p[last]
+                            p[last] = drawn
+                            let slot = start + Int(drawn)
+                            weight[slot >= size ? slot - size : slot] = 1
                         }
-                        var inReference = 0
-                        var inRecent = 0
+                        var difference = 0
                         var best = 0
-                        for index in 0..<size {
-                            let slot = Int(o[index])
-                            if mask[slot >> 6] & (1 << UInt64(slot & 63)) != 0 {
-                                inReference += 1
-                            } else {
-                                var relative = slot - start
-                                if relative < 0 {
-                                    relative += size
-                                }
-                                if relative >= older {
-                                    inRecent += 1
-                                }
+                        if anyTies {
+                            var current = w[Int(o[0])]
+                            for index in 0..<(size - 1) {
+                                difference &+= Int(weight[Int(o[index])])
+                                let next = w[Int(o[index + 1])]
+                                // Both ECDFs are right-continuous: compare only after the last of equal values.
+                                let magnitude = difference < 0 ? -difference : difference
+                                best = next != current && magnitude > best ? magnitude : best
+                                current = next
                             }
-                            // Both ECDFs are right-continuous: compare only after the last of equal values.
-                            if index == size - 1 || w[Int(o[index + 1])] != w[slot] {
-                                best = max(best, abs(inReference - inRecent))
+                            difference &+= Int(weight[Int(o[size - 1])])
+                            best = max(best, difference < 0 ? -difference : difference)
+                        } else {
+                            // No equal values: D is the largest excursion of the running difference.
+                            var highest = 0
+                            var lowest = 0
+                            for index in 0..<size {
+                                difference &+= Int(weight[Int(o[index])])
+                                highest = difference > highest ? difference : highest
+                                lowest = difference < lowest ? difference : lowest
                             }
+                            best = max(highest, -lowest)
                         }
-                        for word in mask.indices {
-                            mask[word] = 0
+                        // Clear the draw's marks: every older slot is 0 again (at most two contiguous runs).
+                        let firstRun = min(older, size - start)
+                        UnsafeMutableRawBufferPointer(
+                            rebasing: UnsafeMutableRawBufferPointer(weight)[start..<(start + firstRun)]
+                        )
+                        .initializeMemory(as: Int8.self, repeating: 0)
+                        if firstRun < older {
+                            UnsafeMutableRawBufferPointer(
+                                rebasing: UnsafeMutableRawBufferPointer(weight)[0..<(older - firstRun)]
+                            )
+                            .initializeMemory(as: Int8.self, repeating: 0)
                         }
                         return best
                     }
@@ -227,11 +332,12 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
             }
         }
         swap(&pool, &self.pool)
-        swap(&selected, &self.selected)
+        swap(&weights, &self.weights)
+        recentMarked = true
         source = random
-        statistic = Double(h) * 1.0 / Double(stat)
-        pValue = pValues[h]
-        driftDetected = pValue <= configuration.alpha && statistic > 0.1
+        lastStatistic = Double(h) * 1.0 / Double(stat)
+        lastPValue = pValues[h]
+        isDrift = lastPValue <= configuration.alpha && lastStatistic > 0.1
     }
 
     /// Forgets everything observed and restarts the random source from its initial state.
@@ -239,15 +345,17 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         source = initialSource
         head = 0
         count = 0
-        pValue = 0
-        statistic = 0
-        driftDetected = false
+        recentMarked = false
+        tiedPairs = 0
+        lastPValue = 0
+        lastStatistic = 0
+        isDrift = false
     }
 
     /// Bytes of state: the struct plus its five arrays.
     public var memoryFootprint: Int {
         MemoryLayout<Self>.size + detectorHeapBytes(pValues) + detectorHeapBytes(window) + detectorHeapBytes(order)
-            + detectorHeapBytes(pool) + detectorHeapBytes(selected)
+            + detectorHeapBytes(pool) + detectorHeapBytes(weights)
     }
 }
 
@@ -289,9 +397,9 @@ extension KSWIN: Codable where Source: Codable {
         window = try container.decode([Double].self, forKey: .window)
         head = try container.decode(Int.self, forKey: .head)
         count = try container.decode(Int.self, forKey: .count)
-        pValue = try container.decode(Double.self, forKey: .pValue)
-        statistic = try container.decode(Double.self, forKey: .statistic)
-        driftDetected = try container.decode(Bool.self, forKey: .driftDetected)
+        lastPValue = try container.decode(Double.self, forKey: .pValue)
+        lastStatistic = try container.decode(Double.self, forKey: .statistic)
+        isDrift = try container.decode(Bool.self, forKey: .driftDetected)
         let size = configuration.windowSize
         guard window.count == size, (0..<size).contains(head), (0...size).contains(count) else {
             throw DecodingError.dataCorruptedError(
@@ -318,9 +426,9 @@ extension KSWIN where Source == KSWINSplitMix64Source {
         self.source = initialSource
         self.pValues = Self.exactEqualSizePValues(configuration.statSize)
         self.window = [Double](repeating: 0, count: configuration.windowSize)
-        self.order = [Int32](repeating: 0, count: configuration.windowSize)
-        self.pool = [Int32](repeating: 0, count: configuration.windowSize - configuration.statSize)
-        self.selected = [UInt64](repeating: 0, count: (configuration.windowSize + 63) / 64)
+        self.order = [UInt16](repeating: 0, count: configuration.windowSize)
+        self.pool = [UInt16](repeating: 0, count: configuration.windowSize - configuration.statSize)
+        self.weights = [Int8](repeating: 0, count: configuration.windowSize)
     }
 
     /// Creates a detector with the SplitMix64 source seeded with `seed`.

@@ -10,9 +10,10 @@ public protocol KSWINRandomSource: Sendable {
 }
 
 /// The default ``KSWINRandomSource``: SplitMix64 (Steele, Lea & Flood, "Fast Splittable Pseudorandom Number
-/// Generators", OOPSLA 2014) with rejection sampling on the top bits, 8 bytes of state.
+/// Generators", OOPSLA 2014) with Lemire's unbiased multiply-and-shift bounding, 8 bytes of state.
 public struct KSWINSplitMix64Source: KSWINRandomSource, Codable, Hashable {
-    private var state: UInt64
+    @usableFromInline
+    internal var state: UInt64
 
     /// Creates a source from a seed; equal seeds give equal sequences.
     public init(seed: UInt64) {
@@ -20,6 +21,7 @@ public struct KSWINSplitMix64Source: KSWINRandomSource, Codable, Hashable {
     }
 
     /// The next 64 random bits.
+    @inlinable
     @inline(__always)
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -29,19 +31,22 @@ public struct KSWINSplitMix64Source: KSWINRandomSource, Codable, Hashable {
         return z ^ (z >> 31)
     }
 
-    /// A uniformly distributed integer in `0 ..< upperBound`, by rejection on the top ⌈log₂ upperBound⌉ bits.
+    /// A uniformly distributed integer in `0 ..< upperBound`, by Lemire's multiply-and-shift with rejection
+    /// ("Fast Random Integer Generation in an Interval", ACM TOMACS 29(1), 2019): the high word of
+    /// `next() · upperBound`, redrawn only when the low word falls in the `2⁶⁴ mod upperBound` biased values, which
+    /// for KSWIN's bounds (≤ 65,536) happens with probability below 2⁻⁴⁸.
+    @inlinable
     @inline(__always)
     public mutating func index(below upperBound: Int) -> Int {
         precondition(upperBound >= 1, "upperBound must be positive")
-        let bits = UInt64(Int.bitWidth - (upperBound - 1).leadingZeroBitCount)
-        if bits == 0 {
-            return 0
-        }
-        while true {
-            let candidate = Int(truncatingIfNeeded: next() >> (64 - bits))
-            if candidate < upperBound {
-                return candidate
+        let bound = UInt64(truncatingIfNeeded: upperBound)
+        var product = next().multipliedFullWidth(by: bound)
+        if product.low < bound {
+            let threshold = (0 &- bound) % bound
+            while product.low < threshold {
+                product = next().multipliedFullWidth(by: bound)
             }
         }
+        return Int(truncatingIfNeeded: product.high)
     }
 }

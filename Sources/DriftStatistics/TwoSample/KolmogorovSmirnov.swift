@@ -90,26 +90,32 @@ public enum KolmogorovSmirnov {
     static func maximumScaledDifference(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Int {
         let n1 = a.count
         let n2 = b.count
+        guard n1 > 0, n2 > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else {
+            return 0
+        }
+        // One merge step per element, without a data-dependent branch: take the smaller head (the reference's on a
+        // tie) and compare the ECDFs once the next head is larger, i.e. after the last of equal values (both ECDFs
+        // are right-continuous). Past the end of a sample its head reads as +∞; the last step always compares.
+        // The points compared are the original loop's, plus some after one sample is exhausted, where
+        // |i·n₂ − j·n₁| only shrinks, so the maximum is the same.
         var best = 0
         var i = 0
         var j = 0
-        var ia = a.startIndex
-        var ib = b.startIndex
-        while i < n1 && j < n2 {
-            let va = a[ia]
-            let vb = b[ib]
-            let v = va <= vb ? va : vb
-            while i < n1 && a[ia] <= v {
-                i += 1
-                ia = a.index(after: ia)
-            }
-            while j < n2 && b[ib] <= v {
-                j += 1
-                ib = b.index(after: ib)
-            }
-            let diff = i * n2 - j * n1
-            let magnitude = diff < 0 ? -diff : diff
-            if magnitude > best { best = magnitude }
+        var headA = baseA[0]
+        var headB = baseB[0]
+        let steps = n1 + n2
+        for step in 1...steps {
+            let takeA = headA <= headB
+            let value = takeA ? headA : headB
+            i &+= takeA ? 1 : 0
+            j &+= takeA ? 0 : 1
+            headA = i < n1 ? baseA[i] : .infinity
+            headB = j < n2 ? baseB[j] : .infinity
+            let next = headA <= headB ? headA : headB
+            let diff = i &* n2 &- j &* n1
+            let magnitude = diff < 0 ? 0 &- diff : diff
+            let compare = next > value || step == steps || next.isNaN
+            best = compare && magnitude > best ? magnitude : best
         }
         return best
     }
@@ -155,9 +161,34 @@ public enum KolmogorovSmirnov {
 
     /// `P(D_{n,n} ≥ h/n)` by the Horner-like alternating sum of scipy's `_compute_prob_outside_square`.
     static func probabilityOutsideSquare(_ n: Int, _ h: Int) -> Double {
+        // Each term `p1(k)` is a chain of `h` dependent multiply–divide steps; the chains of four consecutive `k`
+        // run interleaved so the divisions overlap instead of waiting for each other. Every chain performs
+        // exactly scipy's operations in scipy's order, so the result is bit-for-bit the serial one.
         var p = 0.0
         var k = n / h
         let nd = Double(n)
+        while k >= 3 {
+            let kh0 = Double(k * h)
+            let kh1 = Double((k - 1) * h)
+            let kh2 = Double((k - 2) * h)
+            let kh3 = Double((k - 3) * h)
+            var t0 = 1.0
+            var t1 = 1.0
+            var t2 = 1.0
+            var t3 = 1.0
+            for j in 0..<h {
+                let jd = Double(j)
+                t0 = (nd - kh0 - jd) * t0 / (nd + kh0 + jd + 1)
+                t1 = (nd - kh1 - jd) * t1 / (nd + kh1 + jd + 1)
+                t2 = (nd - kh2 - jd) * t2 / (nd + kh2 + jd + 1)
+                t3 = (nd - kh3 - jd) * t3 / (nd + kh3 + jd + 1)
+            }
+            p = t0 * (1.0 - p)
+            p = t1 * (1.0 - p)
+            p = t2 * (1.0 - p)
+            p = t3 * (1.0 - p)
+            k -= 4
+        }
         while k >= 0 {
             var p1 = 1.0
             let kh = Double(k * h)

@@ -4,7 +4,9 @@
 /// Memory: `8·capacity` bytes for the ring plus `8·capacity` for the sorted view when enabled (the default
 /// 500-value window with its sorted view holds 8 000 bytes of payload). Updates never allocate.
 public struct RollingWindow: Sendable, Hashable, Codable {
-    /// The default capacity, chosen so that reference + current + detectors of one numeric stream fit in 16 KiB.
+    /// The default capacity: a window of this size without its sorted view, a default ``FixedReference`` and the five
+    /// numeric detectors at their defaults fit one numeric stream's 16 KiB (with the sorted view they do not; see
+    /// docs/statistics.md).
     public static let defaultCapacity = 500
 
     private var ring: [Double]
