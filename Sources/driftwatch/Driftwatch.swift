@@ -15,7 +15,7 @@ struct Driftwatch: AsyncParsableCommand {
         subcommands: [
             CollectorRunCommand.self, SimulateCommand.self, SubscribeCommand.self, BaselineCommand.self,
             ConfigCommand.self,
-            InspectCommand.self, KeygenCommand.self,
+            InspectCommand.self, KeygenCommand.self, TriggerCommand.self, TriggersCommand.self,
         ]
     )
 }
