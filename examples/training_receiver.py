@@ -13,7 +13,8 @@ line, appended and flushed before the ack).
 
 Each new trigger is printed as one JSON line on stdout: {"event": "retrain", "trigger": {...}}; a duplicate as
 {"event": "duplicate", "trigger_id": ...}. "listening ENDPOINT" goes to stderr once bound (with tcp://…:* the
-port is chosen by the system). --ack-delay and --ack-twice make a slow or stuttering receiver for tests.
+port is chosen by the system). --ack-delay (seconds spent on each new trigger before its ack) and --ack-twice make a slow or stuttering receiver
+for tests.
 """
 
 import argparse
@@ -76,8 +77,8 @@ def main():
                     os.fsync(f.fileno())
             new += 1
             print(json.dumps({"event": "retrain", "trigger": trigger}, sort_keys=True), flush=True)
-        if args.ack_delay > 0:
-            time.sleep(args.ack_delay)
+            if args.ack_delay > 0:
+                time.sleep(args.ack_delay)  # starting the training job takes a while
         socket.send_multipart([routing_id, b"ack", trigger_id])
         if args.ack_twice:
             socket.send_multipart([routing_id, b"ack", trigger_id])
