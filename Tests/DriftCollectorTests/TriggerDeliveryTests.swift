@@ -164,4 +164,132 @@ struct TriggerDeliveryTests {
         }
         #expect(attempts.allSatisfy { $0 >= 2 }, "\(attempts)")
     }
+
+    @Test(
+        "Receiver down for 60 s and the collector SIGKILLed while the trigger is pending: delivered once after both return"
+    )
+    func receiverOutageAndCollectorCrash() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try writeTemporaryFile(Self.configuration, name: "collector.yaml", in: directory)
+        let state = directory.appendingPathComponent("state.sqlite").path
+        let seen = directory.appendingPathComponent("seen.txt").path
+        // Learn a free port from a first receiver, then take it down: the training system is away.
+        let (first, endpoint) = try Self.startReceiver("tcp://127.0.0.1:*", ["--seen", seen])
+        first.signal(SIGKILL)
+        _ = try first.waitForExit(timeout: .seconds(10))
+        let outageStarted = ContinuousClock.now
+        let arguments = [
+            "--config", config, "--state", state, "--trigger-zmq", endpoint, "--trigger-timeout", "1",
+            "--trigger-retry-initial", "0.5", "--trigger-retry-max", "4",
+        ]
+        let collector = try CollectorProcess(arguments)
+        let run = try simulate(
+            to: collector.ingestEndpoint,
+            ["--rate", "500", "--duration", "40", "--seed", "11", "--incident", "feature_drift@10+15:amount*3"]
+        )
+        #expect(run.status == 0, "\(run.standardError)")
+        // The policy trigger is in the outbox and failing: retrying, with the reason.
+        #expect(
+            try await eventually {
+                let listed = try await Self.triggers(collector)
+                return listed.count == 1 && listed.first?["state"] as? String == "retrying"
+            }
+        )
+        let before = try #require(try await Self.triggers(collector).first)
+        let id = try #require(before["trigger_id"] as? String)
+        let delivery = try #require((before["deliveries"] as? [[String: Any]])?.first)
+        #expect((delivery["last_error"] as? String)?.contains("no acknowledgement") == true)
+
+        collector.process.signal(SIGKILL)
+        _ = try collector.process.waitForExit(timeout: .seconds(10))
+        let restarted = try CollectorProcess(arguments)
+        defer { _ = try? restarted.stop() }
+        let after = try await Self.triggers(restarted)
+        #expect(after.map { $0["trigger_id"] as? String } == [id])
+        #expect(after.first?["state"] as? String != "delivered")
+
+        // The receiver returns 60 s after it went away, on the same endpoint and with its record of ids.
+        try await Task.sleep(until: outageStarted + .seconds(60))
+        let (receiver, _) = try Self.startReceiver(endpoint, ["--seen", seen])
+        defer { receiver.signal(SIGKILL) }
+        #expect(
+            try await eventually(timeout: .seconds(60)) {
+                try await Self.triggers(restarted).first?["state"] as? String == "delivered"
+            }
+        )
+        let retrained = Self.retrained(receiver).compactMap { $0["trigger_id"] as? String }
+        #expect(retrained == [id])
+        // One trigger in all: the restarted collector decided nothing twice.
+        #expect(try await Self.triggers(restarted).count == 1)
+        let finalDelivery = try #require(
+            (try await Self.triggers(restarted).first?["deliveries"] as? [[String: Any]])?.first
+        )
+        #expect((finalDelivery["attempts"] as? Int ?? 0) >= 2)
+    }
+
+    /// Models `fleet-000` … `fleet-099`: the first half limited by cooldown, the second by the daily limit.
+    static let fleetConfiguration = """
+        defaults:
+          evaluate_every_events: 250
+          evaluate_every: 2s
+          reference: {policy: first_events, events: 500}
+          current_window_events: 500
+          alerts: {for: 2s, keep_firing_for: 4s}
+          traffic: {window: 10s, stall_after: 120s}
+          retrain: {enabled: true, kinds: [data_drift], cooldown: 0s, max_per_day: 100}
+        patterns:
+          - match: "fleet-0[0-4]*"
+            retrain: {cooldown: 1h}
+          - match: "fleet-0[5-9]*"
+            retrain: {max_per_day: 1}
+        """
+
+    @Test("100 models drifting twice at once: one trigger each (cooldown and daily limit hold), none lost or doubled")
+    func hundredModels() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try writeTemporaryFile(Self.fleetConfiguration, name: "collector.yaml", in: directory)
+        let (receiver, endpoint) = try Self.startReceiver()
+        defer { receiver.signal(SIGKILL) }
+        let collector = try CollectorProcess([
+            "--config", config, "--state", directory.appendingPathComponent("state.sqlite").path,
+            "--trigger-zmq", endpoint,
+        ])
+        defer { _ = try? collector.stop() }
+        let run = try simulate(
+            to: collector.ingestEndpoint,
+            [
+                "--model", "fleet", "--models", "100", "--rate", "100", "--duration", "50", "--seed", "21",
+                "--label-fraction", "0", "--incident", "feature_drift@10+10:amount*3",
+                "--incident", "feature_drift@32+10:amount*3",
+            ]
+        )
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(
+            try await eventually(timeout: .seconds(120)) {
+                let listed = try await Self.triggers(collector)
+                return listed.count >= 100 && listed.allSatisfy { $0["state"] as? String == "delivered" }
+            }
+        )
+        let listed = try await Self.triggers(collector)
+        let models = listed.compactMap { $0["model"] as? String }
+        #expect(listed.count == 100)
+        #expect(Set(models).count == 100)
+        // Every model drifted twice; the second episode was held back (by cooldown or by the daily limit).
+        let metrics = try await collector.get("/metrics").body
+        #expect(Self.counter("driftwatch_triggers_suppressed_total{reason=\"cooldown\"}", in: metrics) >= 40)
+        #expect(Self.counter("driftwatch_triggers_suppressed_total{reason=\"daily_limit\"}", in: metrics) >= 40)
+        // The receiver started exactly one retraining per trigger: nothing lost, nothing doubled.
+        #expect(try await eventually { Self.retrained(receiver).count == 100 })
+        let received = Self.retrained(receiver).compactMap { $0["trigger_id"] as? String }
+        #expect(received.sorted() == listed.compactMap { $0["trigger_id"] as? String }.sorted())
+    }
+
+    static func counter(_ series: String, in metrics: String) -> Int {
+        for line in metrics.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Int(Double(line.split(separator: " ").last ?? "") ?? 0)
+        }
+        return 0
+    }
 }
