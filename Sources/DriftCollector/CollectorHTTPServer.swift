@@ -13,6 +13,7 @@ import Logging
 /// | `GET /metrics` | Prometheus text: collector counters and per-model figures |
 /// | `GET /api/v1/models` | every model and version with its summary |
 /// | `GET /api/v1/models/{model}` | one model's versions in detail; 404 when unknown |
+/// | `GET /api/v1/models/{model}/compare?incumbent=&candidate=` | a canary version judged against the incumbent |
 /// | `GET /api/v1/models/{model}/config` | the configuration in force for that model name (also for unseen ones) |
 /// | `GET /api/v1/alerts?state=&model=` | alerts, newest first |
 /// | `POST /api/v1/models/{model}/reset-reference?version=` | rebuild the reference from new traffic (after a retrain) |
@@ -51,6 +52,43 @@ enum CollectorHTTPServer {
                 return json(ErrorResponse(error: "unknown model \(name)"), status: .notFound)
             }
             return json(ModelDetailResponse(model: name, versions: versions))
+        }
+        router.get("api/v1/models/:model/compare") { request, context -> Response in
+            let name = context.parameters.get("model") ?? ""
+            let versions = core.current.snapshot.models.filter { $0.model == name }
+            guard !versions.isEmpty else {
+                return json(ErrorResponse(error: "unknown model \(name)"), status: .notFound)
+            }
+            // Defaults: the incumbent has seen the most events; the candidate is the newest other version.
+            let incumbent =
+                request.uri.queryParameters.get("incumbent").map { String($0) }
+                ?? versions.max { $0.eventsSeen < $1.eventsSeen }?.version ?? ""
+            guard
+                let candidate = request.uri.queryParameters.get("candidate").map({ String($0) })
+                    ?? versions.last(where: { $0.version != incumbent })?.version
+            else {
+                return json(ErrorResponse(error: "\(name) has one version; nothing to compare"), status: .badRequest)
+            }
+            guard incumbent != candidate else {
+                return json(ErrorResponse(error: "incumbent and candidate are the same version"), status: .badRequest)
+            }
+            let comparison = await withCheckedContinuation { continuation in
+                core.send(
+                    .compareVersions(
+                        model: name,
+                        incumbent: incumbent,
+                        candidate: candidate,
+                        reply: { continuation.resume(returning: $0) }
+                    )
+                )
+            }
+            guard let comparison else {
+                return json(
+                    ErrorResponse(error: "unknown version \(incumbent) or \(candidate) of \(name)"),
+                    status: .notFound
+                )
+            }
+            return json(comparison)
         }
         router.get("api/v1/models/:model/config") { _, context -> Response in
             let name = context.parameters.get("model") ?? ""

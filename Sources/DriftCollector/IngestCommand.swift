@@ -10,6 +10,14 @@ enum IngestCommand: Sendable {
     case checkpoint
     /// Create a manual retraining trigger (`driftwatch trigger`, `POST /api/v1/triggers`).
     case manualTrigger(ManualTriggerRequest)
+    /// Compare a candidate version with the incumbent; `reply` is called once, on the ingest thread (nil for an
+    /// unknown version, or when the collector stops first).
+    case compareVersions(
+        model: String,
+        incumbent: String,
+        candidate: String,
+        reply: @Sendable (VersionComparison?) -> Void
+    )
 }
 
 /// A manual retraining trigger asked for through the HTTP API.

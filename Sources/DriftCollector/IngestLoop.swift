@@ -111,6 +111,8 @@ struct IngestLoop: ~Copyable {
             }
         }
         writeCheckpoint()
+        // Requests that wait for an answer must not wait forever.
+        for case .compareVersions(_, _, _, let reply) in core.takeCommands() { reply(nil) }
         router.close()
         publisher.close()
         pull?.close()
@@ -288,6 +290,8 @@ struct IngestLoop: ~Copyable {
                 writeCheckpoint()
             case .manualTrigger(let request):
                 createManualTrigger(request)
+            case .compareVersions(let model, let incumbent, let candidate, let reply):
+                reply(engine.compareVersions(model: model, incumbent: incumbent, candidate: candidate))
             }
         }
     }
