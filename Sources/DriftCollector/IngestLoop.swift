@@ -103,7 +103,7 @@ struct IngestLoop: ~Copyable {
                 runCommands(publisher: publisher)
                 let snapshot = engine.snapshot()
                 core.update { $0.snapshot = snapshot }
-                decideTriggers(snapshot)
+                decideTriggers(at: snapshot.eventTime ?? now)
             }
             if now >= nextCheckpoint {
                 nextCheckpoint = now + checkpointNanoseconds
@@ -173,6 +173,8 @@ struct IngestLoop: ~Copyable {
                 core.metrics.eventBatches.increment()
                 core.metrics.events.increment(by: Int64(batch.count))
                 publish(engine.ingest(batch), on: publisher)
+                // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
+                if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
             } else {
                 count(disposition)
             }
@@ -188,6 +190,8 @@ struct IngestLoop: ~Copyable {
                 core.metrics.labelBatches.increment()
                 core.metrics.labels.increment(by: Int64(batch.labels.count))
                 publish(engine.ingest(batch), on: publisher)
+                // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
+                if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
             } else {
                 count(disposition)
             }
@@ -344,13 +348,14 @@ extension IngestLoop {
     /// Applies the trigger policies at the engine's time and writes the triggers they create to the outbox, with the
     /// evaluator's new state, in one transaction. If the write fails the evaluator keeps its old state, so the same
     /// decision is made again at the next tick: a trigger is never decided without being recorded.
-    fileprivate mutating func decideTriggers(_ snapshot: EngineSnapshot) {
+    fileprivate mutating func decideTriggers(at eventTime: Int64) {
         guard let outbox = core.triggers else { return }
         var candidate = triggers
+        let engine = self.engine
         let decisions = candidate.evaluate(
-            at: snapshot.eventTime ?? clock(),
+            at: eventTime,
             resolver: currentResolver,
-            snapshot: snapshot
+            figures: { engine.snapshot(model: $0.model, version: $0.version) }
         )
         var fired: [RetrainTrigger] = []
         for decision in decisions {

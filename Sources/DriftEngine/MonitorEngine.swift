@@ -146,6 +146,17 @@ public struct MonitorEngine: Sendable, Codable {
         return VersionComparison.compare(a, b)
     }
 
+    /// The latest event time seen or advanced to (ns), if any.
+    public var eventTime: Int64? { now == .min ? nil : now }
+
+    /// A read-only view of one model version, if it is tracked.
+    /// - Parameters:
+    ///   - model: the model name.
+    ///   - version: the version.
+    public func snapshot(model: String, version: String) -> ModelSnapshot? {
+        models[ModelKey(model: model, version: version)]?.snapshot()
+    }
+
     /// A read-only view of every model version for the HTTP API and metrics.
     public func snapshot() -> EngineSnapshot {
         EngineSnapshot(

@@ -31,6 +31,8 @@ public struct TriggerEvaluator: Sendable, Codable, Hashable {
         var recent: [Int64] = []
         /// The last suppression reported, so a held-back trigger is reported once, not at every evaluation.
         var reported: TriggerDecision.Suppression?
+        /// While held back: the event time at which the limit that holds it expires (nothing to decide before).
+        var heldUntil: Int64?
 
         var lastTrigger: Int64? { recent.last }
     }
@@ -81,20 +83,56 @@ public struct TriggerEvaluator: Sendable, Codable, Hashable {
         resolver: ConfigurationResolver,
         snapshot: EngineSnapshot? = nil
     ) -> [TriggerDecision] {
-        now = max(now, eventTime)
-        var decisions: [TriggerDecision] = []
+        guard !models.isEmpty else {
+            now = max(now, eventTime)
+            return []
+        }
         let figures = Dictionary(
             (snapshot?.models ?? []).map { (ModelKey(model: $0.model, version: $0.version), $0) },
             uniquingKeysWith: { first, _ in first }
         )
+        return evaluate(at: eventTime, resolver: resolver, figures: { figures[$0] })
+    }
+
+    /// Whether some firing alert's episode has not led to a trigger yet (and no limit holds its model version back
+    /// as of the last evaluation): only then can an evaluation create one, so the collector evaluates after every
+    /// batch while this holds (a fast replay may fire and resolve an alert between two clock ticks).
+    /// - Complexity: O(firing alerts).
+    public var hasUnconsumedAlerts: Bool {
+        models.values.contains { state in
+            (state.heldUntil.map { now >= $0 } ?? true) && state.active.values.contains { !$0.consumed }
+        }
+    }
+
+    /// Applies every model's policy at `eventTime`, asking `figures` for a model version's snapshot only when it is
+    /// needed (an accuracy-drop bar, or the payload of a trigger).
+    /// - Parameters:
+    ///   - eventTime: ns since the epoch; an earlier time than one seen before is treated as that time.
+    ///   - resolver: the configuration in force (each model's `retrain` section).
+    ///   - figures: the snapshot of a model version, if known.
+    /// - Returns: triggers to create and suppressions to report, model versions in order.
+    public mutating func evaluate(
+        at eventTime: Int64,
+        resolver: ConfigurationResolver,
+        figures: (ModelKey) -> ModelSnapshot?
+    ) -> [TriggerDecision] {
+        now = max(now, eventTime)
+        var decisions: [TriggerDecision] = []
         for key in models.keys.sorted() {
             guard var state = models[key] else { continue }
+            if let held = state.heldUntil, now < held { continue }
             state.recent.removeAll { now - $0 >= Self.day }
             defer { models[key] = state.active.isEmpty && state.recent.isEmpty ? nil : state }
             let configuration = resolver.configuration(forModel: key.model)
             let policy = configuration.retrain
             guard policy.enabled else { continue }
-            let contributing = Self.contributing(state, policy: policy, figures: figures[key], now: now)
+            let needsFigures = state.active.values.contains { $0.alert.kind == .accuracyDrop }
+            let contributing = Self.contributing(
+                state,
+                policy: policy,
+                figures: needsFigures ? figures(key) : nil,
+                now: now
+            )
             guard contributing.contains(where: { state.active[$0.id]?.consumed == false }) else { continue }
             let suppression: TriggerDecision.Suppression?
             if let last = state.lastTrigger, now - last < policy.cooldownNanoseconds {
@@ -105,6 +143,10 @@ public struct TriggerEvaluator: Sendable, Codable, Hashable {
                 suppression = nil
             }
             if let suppression {
+                state.heldUntil =
+                    suppression == .cooldown
+                    ? (state.lastTrigger ?? now) + policy.cooldownNanoseconds
+                    : (state.recent.first ?? now) + Self.day
                 if state.reported != suppression {
                     state.reported = suppression
                     decisions.append(.suppressed(model: key.model, version: key.version, reason: suppression))
@@ -118,11 +160,12 @@ public struct TriggerEvaluator: Sendable, Codable, Hashable {
                 },
                 at: now,
                 configuration: configuration,
-                figures: figures[key]
+                figures: figures(key)
             )
             for alert in contributing { state.active[alert.id]?.consumed = true }
             state.recent.append(now)
             state.reported = nil
+            state.heldUntil = nil
             decisions.append(.fire(trigger))
         }
         return decisions

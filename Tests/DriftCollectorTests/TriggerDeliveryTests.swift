@@ -73,7 +73,8 @@ struct TriggerDeliveryTests {
         #expect(try await eventually { !Self.retrained(receiver).isEmpty })
         #expect(
             try await eventually {
-                try await Self.triggers(collector).allSatisfy { $0["state"] as? String == "delivered" }
+                let listed = try await Self.triggers(collector)
+                return listed.count == 1 && listed.allSatisfy { $0["state"] as? String == "delivered" }
             }
         )
 
