@@ -37,9 +37,11 @@ public struct Collector: Sendable {
         let outbox =
             sinks.isEmpty
             ? nil : AlertOutbox(sinks: sinks, capacity: configuration.deliveryQueueCapacity, metrics: metrics)
-        let core = CollectorCore(metrics: metrics, resolver: resolver, outbox: outbox)
-        let address = AlertDeliveryService.CollectorAddress(host: configuration.httpHost)
         let store = try configuration.statePath.map { try CheckpointStore(path: $0) }
+        let triggers = try TriggerOutbox(path: configuration.statePath)
+        try triggers.resume(sinks: configuration.triggerSinks.map(\.name), now: wallClockNanoseconds())
+        let core = CollectorCore(metrics: metrics, resolver: resolver, outbox: outbox, triggers: triggers)
+        let address = AlertDeliveryService.CollectorAddress(host: configuration.httpHost)
         let ingest = IngestService(
             configuration: configuration,
             resolver: resolver,
@@ -71,6 +73,22 @@ public struct Collector: Sendable {
                 resendInterval: configuration.alertmanagerResendInterval,
                 address: address,
                 logger: deliveryLogger
+            )
+            services.append(.init(service: delivery))
+        }
+        if !configuration.triggerSinks.isEmpty {
+            var triggerLogger = logger
+            triggerLogger[metadataKey: "component"] = "triggers"
+            let delivery = TriggerDeliveryService(
+                outbox: triggers,
+                sinks: configuration.triggerSinks,
+                timeout: configuration.triggerTimeout,
+                backoff: TriggerBackoff(
+                    initial: configuration.triggerRetryInitial,
+                    maximum: configuration.triggerRetryMaximum
+                ),
+                metrics: metrics.triggers,
+                logger: triggerLogger
             )
             services.append(.init(service: delivery))
         }

@@ -34,6 +34,15 @@ public struct CollectorConfiguration: Sendable {
     /// Timeout of one HTTP delivery attempt.
     public var deliveryTimeout: Duration = .seconds(5)
 
+    /// Where retraining triggers are delivered (each sink receives every trigger); empty keeps them in the outbox.
+    public var triggerSinks: [TriggerSink] = []
+    /// Timeout of one trigger delivery attempt (ZeroMQ acknowledgement, HTTP answer, command run).
+    public var triggerTimeout: Duration = .seconds(10)
+    /// Nominal wait before the first retry of a failed trigger delivery; doubles with each failure.
+    public var triggerRetryInitial: Duration = .seconds(1)
+    /// Cap on the nominal wait between trigger delivery attempts.
+    public var triggerRetryMaximum: Duration = .seconds(60)
+
     /// The defaults above.
     public init() {}
 }

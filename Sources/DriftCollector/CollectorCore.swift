@@ -32,13 +32,21 @@ final class CollectorCore: Sendable {
     let metrics: CollectorMetrics
     /// Where the ingest thread hands notifications to the webhook and Alertmanager sinks; `nil` without sinks.
     let outbox: AlertOutbox?
+    /// The durable outbox of retraining triggers (in memory without `--state`); `nil` only in tests that need none.
+    let triggers: TriggerOutbox?
     private let status: Mutex<Status>
     private let commands = Mutex<[IngestCommand]>([])
     private let stopRequested = Atomic<Bool>(false)
 
-    init(metrics: CollectorMetrics, resolver: ConfigurationResolver, outbox: AlertOutbox? = nil) {
+    init(
+        metrics: CollectorMetrics,
+        resolver: ConfigurationResolver,
+        outbox: AlertOutbox? = nil,
+        triggers: TriggerOutbox? = nil
+    ) {
         self.metrics = metrics
         self.outbox = outbox
+        self.triggers = triggers
         self.status = Mutex(Status(snapshot: MonitorEngine(resolver: resolver).snapshot(), resolver: resolver))
     }
 

@@ -24,6 +24,7 @@ struct CollectorMetrics: Sendable {
     let ingestBatchSeconds: DurationHistogram
     let webhookDeliveries: DeliveryCounters
     let alertmanagerDeliveries: DeliveryCounters
+    let triggers: TriggerMetrics
 
     /// Counters of one kind of alert sink (`sink` label: `webhook` or `alertmanager`).
     struct DeliveryCounters: Sendable {
@@ -122,5 +123,6 @@ struct CollectorMetrics: Sendable {
         }
         webhookDeliveries = deliveries("webhook")
         alertmanagerDeliveries = deliveries("alertmanager")
+        triggers = TriggerMetrics(registry: registry)
     }
 }

@@ -22,6 +22,9 @@ struct IngestLoop: ~Copyable {
     private let resolver: ConfigurationResolver
     private var engine: MonitorEngine
     private var acknowledgements = AcknowledgementTracker()
+    /// The configuration in force (changes on reload), for the trigger policy.
+    private var currentResolver: ConfigurationResolver
+    private var triggers = TriggerEvaluator()
 
     init(
         configuration: CollectorConfiguration,
@@ -37,6 +40,7 @@ struct IngestLoop: ~Copyable {
         self.logger = logger
         self.clock = clock
         self.resolver = resolver
+        self.currentResolver = resolver
         self.engine = MonitorEngine(resolver: resolver)
     }
 
@@ -99,6 +103,7 @@ struct IngestLoop: ~Copyable {
                 runCommands(publisher: publisher)
                 let snapshot = engine.snapshot()
                 core.update { $0.snapshot = snapshot }
+                decideTriggers(at: snapshot.eventTime ?? now)
             }
             if now >= nextCheckpoint {
                 nextCheckpoint = now + checkpointNanoseconds
@@ -106,6 +111,8 @@ struct IngestLoop: ~Copyable {
             }
         }
         writeCheckpoint()
+        // Requests that wait for an answer must not wait forever.
+        for case .compareVersions(_, _, _, let reply) in core.takeCommands() { reply(nil) }
         router.close()
         publisher.close()
         pull?.close()
@@ -166,6 +173,8 @@ struct IngestLoop: ~Copyable {
                 core.metrics.eventBatches.increment()
                 core.metrics.events.increment(by: Int64(batch.count))
                 publish(engine.ingest(batch), on: publisher)
+                // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
+                if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
             } else {
                 count(disposition)
             }
@@ -181,6 +190,8 @@ struct IngestLoop: ~Copyable {
                 core.metrics.labelBatches.increment()
                 core.metrics.labels.increment(by: Int64(batch.labels.count))
                 publish(engine.ingest(batch), on: publisher)
+                // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
+                if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
             } else {
                 count(disposition)
             }
@@ -236,7 +247,7 @@ struct IngestLoop: ~Copyable {
 
     // MARK: Alerts
 
-    private func publish(_ notifications: [AlertNotification], on publisher: ZeroMQSocket) {
+    private mutating func publish(_ notifications: [AlertNotification], on publisher: ZeroMQSocket) {
         guard !notifications.isEmpty else { return }
         var alerts: [Alert] = []
         alerts.reserveCapacity(notifications.count)
@@ -261,6 +272,7 @@ struct IngestLoop: ~Copyable {
             )
         }
         core.record(alerts)
+        triggers.observe(notifications)
         // After recording, so a sink that re-reads the current alerts already sees these changes.
         core.outbox?.submit(notifications)
     }
@@ -272,6 +284,7 @@ struct IngestLoop: ~Copyable {
             switch command {
             case .reconfigure(let resolver):
                 engine.reconfigure(resolver)
+                currentResolver = resolver
                 core.update { $0.resolver = resolver }
                 logger.info("Configuration applied; window state kept")
             case .resetReference(let model, let version):
@@ -279,6 +292,10 @@ struct IngestLoop: ~Copyable {
                 logger.info("Reference reset", metadata: ["model": "\(model)", "model.version": "\(version ?? "*")"])
             case .checkpoint:
                 writeCheckpoint()
+            case .manualTrigger(let request):
+                createManualTrigger(request)
+            case .compareVersions(let model, let incumbent, let candidate, let reply):
+                reply(engine.compareVersions(model: model, incumbent: incumbent, candidate: candidate))
             }
         }
     }
@@ -292,6 +309,7 @@ struct IngestLoop: ~Copyable {
                 "acknowledgements": try encoder.encode(acknowledgements),
             ]
             try store.save(blobs, savedAt: clock())
+            try core.triggers?.saveEvaluator(try encoder.encode(triggers))
             core.metrics.checkpointSuccesses.increment()
         } catch {
             core.metrics.checkpointFailures.increment()
@@ -313,9 +331,99 @@ struct IngestLoop: ~Copyable {
             if let saved = try store.load("acknowledgements") {
                 acknowledgements = try decoder.decode(AcknowledgementTracker.self, from: saved.body)
             }
+            if let saved = try core.triggers?.loadEvaluator() {
+                triggers = try decoder.decode(TriggerEvaluator.self, from: saved)
+                logger.info("Trigger policy state restored")
+            }
         } catch {
             // A checkpoint this build cannot read must not stop monitoring: start fresh, say so loudly.
             logger.error("Could not restore the checkpoint; starting with empty state", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+// MARK: Retraining triggers
+
+extension IngestLoop {
+    /// Applies the trigger policies at the engine's time and writes the triggers they create to the outbox, with the
+    /// evaluator's new state, in one transaction. If the write fails the evaluator keeps its old state, so the same
+    /// decision is made again at the next tick: a trigger is never decided without being recorded.
+    fileprivate mutating func decideTriggers(at eventTime: Int64) {
+        guard let outbox = core.triggers else { return }
+        var candidate = triggers
+        let engine = self.engine
+        let decisions = candidate.evaluate(
+            at: eventTime,
+            resolver: currentResolver,
+            figures: { engine.snapshot(model: $0.model, version: $0.version) }
+        )
+        var fired: [RetrainTrigger] = []
+        for decision in decisions {
+            switch decision {
+            case .fire(let trigger):
+                fired.append(trigger)
+            case .suppressed(let model, let version, let reason):
+                core.metrics.triggers.suppressed(reason)
+                logger.info(
+                    "Retraining trigger held back by the policy",
+                    metadata: ["model": "\(model)", "model.version": "\(version)", "reason": "\(reason.rawValue)"]
+                )
+            }
+        }
+        guard !fired.isEmpty else {
+            triggers = candidate
+            return
+        }
+        if record(fired, evaluator: candidate, in: outbox, manual: false) { triggers = candidate }
+    }
+
+    fileprivate mutating func createManualTrigger(_ request: ManualTriggerRequest) {
+        guard let outbox = core.triggers else { return }
+        let snapshot = engine.snapshot()
+        let trigger = triggers.manualTrigger(
+            id: request.id,
+            model: request.model,
+            version: request.version,
+            reason: request.reason,
+            at: snapshot.eventTime ?? clock(),
+            resolver: currentResolver,
+            snapshot: snapshot
+        )
+        var candidate = triggers
+        candidate.recordManual(trigger)
+        if record([trigger], evaluator: candidate, in: outbox, manual: true) { triggers = candidate }
+    }
+
+    private func record(
+        _ fired: [RetrainTrigger],
+        evaluator: TriggerEvaluator,
+        in outbox: TriggerOutbox,
+        manual: Bool
+    ) -> Bool {
+        do {
+            let inserted = try outbox.record(
+                fired,
+                sinks: configuration.triggerSinks.map(\.name),
+                evaluator: try CheckpointCoding.encoder().encode(evaluator),
+                now: clock()
+            )
+            let counter = manual ? core.metrics.triggers.createdManually : core.metrics.triggers.createdByPolicy
+            counter.increment(by: Int64(inserted.count))
+            for trigger in fired where inserted.contains(trigger.id) {
+                logger.info(
+                    "Retraining trigger created",
+                    metadata: [
+                        "trigger.id": "\(trigger.id)", "model": "\(trigger.model)",
+                        "model.version": "\(trigger.modelVersion)", "source": "\(trigger.source ?? "policy")",
+                        "alerts": "\(trigger.alertIDs.count)", "reason": "\(trigger.reason)",
+                    ]
+                )
+            }
+            return true
+        } catch {
+            core.metrics.triggers.recordFailures.increment()
+            logger.error("Could not write retraining triggers to the outbox", metadata: ["error": "\(error)"])
+            return false
         }
     }
 }

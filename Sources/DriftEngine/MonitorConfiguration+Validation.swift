@@ -80,6 +80,7 @@ extension MonitorConfiguration {
         for kind in lifecycle.disabledKinds where !kinds.contains(kind) {
             v.add("alerts.disabled_kinds", "contains '\(kind)', not an alert kind")
         }
+        v.problems += retrain.validate().map { $0.prefixed("retrain") }
         for name in features.keys.sorted() {
             guard let o = features[name] else { continue }
             if let p = o.pValue { v.unit("features.\(name).p_value", p) }

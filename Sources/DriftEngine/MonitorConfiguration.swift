@@ -36,6 +36,8 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
     public var customMetrics: CustomMetricSettings = CustomMetricSettings()
     /// Alert lifecycle timing and severities (`alerts`).
     public var lifecycle: LifecycleSettings = LifecycleSettings()
+    /// When firing alerts become a retraining trigger (`retrain`; off by default).
+    public var retrain: TriggerPolicy = TriggerPolicy()
     /// Per-feature overrides by exact feature name or glob (`features`).
     public var features: [String: FeatureOverride] = [:]
 
@@ -58,6 +60,7 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
         case accuracy
         case customMetrics = "custom_metrics"
         case lifecycle = "alerts"
+        case retrain
         case features
     }
 
@@ -92,6 +95,7 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
         accuracy = try c.section(.accuracy, base: base.accuracy)
         customMetrics = try c.section(.customMetrics, base: base.customMetrics)
         lifecycle = try c.section(.lifecycle, base: base.lifecycle)
+        retrain = try c.section(.retrain, base: base.retrain)
         features = base.features
         if c.contains(.features) {
             let map = try c.nestedContainer(keyedBy: DynamicCodingKey.self, forKey: .features)
@@ -123,6 +127,7 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
         try c.encode(accuracy, forKey: .accuracy)
         try c.encode(customMetrics, forKey: .customMetrics)
         try c.encode(lifecycle, forKey: .lifecycle)
+        try c.encode(retrain, forKey: .retrain)
         try c.encode(features, forKey: .features)
     }
 

@@ -131,6 +131,32 @@ public struct MonitorEngine: Sendable, Codable {
         models[key]?.resetReference()
     }
 
+    /// Judges a candidate (canary) version of a model against the incumbent on their current windows
+    /// (``VersionComparison``).
+    /// - Parameters:
+    ///   - model: the model name.
+    ///   - incumbent: the version in production.
+    ///   - candidate: the new version.
+    /// - Returns: the comparison, or nil when either version is unknown.
+    /// - Complexity: O(features × window log window).
+    public func compareVersions(model: String, incumbent: String, candidate: String) -> VersionComparison? {
+        guard let a = models[ModelKey(model: model, version: incumbent)],
+            let b = models[ModelKey(model: model, version: candidate)]
+        else { return nil }
+        return VersionComparison.compare(a, b)
+    }
+
+    /// The latest event time seen or advanced to (ns), if any.
+    public var eventTime: Int64? { now == .min ? nil : now }
+
+    /// A read-only view of one model version, if it is tracked.
+    /// - Parameters:
+    ///   - model: the model name.
+    ///   - version: the version.
+    public func snapshot(model: String, version: String) -> ModelSnapshot? {
+        models[ModelKey(model: model, version: version)]?.snapshot()
+    }
+
     /// A read-only view of every model version for the HTTP API and metrics.
     public func snapshot() -> EngineSnapshot {
         EngineSnapshot(

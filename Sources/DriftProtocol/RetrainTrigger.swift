@@ -18,6 +18,12 @@ public struct RetrainTrigger: Sendable, Hashable, Codable {
     public var alertIDs: [String]
     /// The event-time range of recent data a retraining should use.
     public var dataWindow: TimeRange
+    /// What created the trigger: `policy` (the model's `retrain` policy) or `manual` (`driftwatch trigger`).
+    public var source: String?
+    /// The full bodies of the alerts behind the trigger, each with its own evidence.
+    public var alerts: [Alert]?
+    /// Every monitored feature's statistics, p-values and thresholds when the trigger was created.
+    public var features: [FeatureEvidence]?
 
     /// Creates a trigger.
     /// - Parameters:
@@ -29,6 +35,9 @@ public struct RetrainTrigger: Sendable, Hashable, Codable {
     ///   - evidence: the evidence.
     ///   - alertIDs: the alerts behind the trigger.
     ///   - dataWindow: the event-time range to train on.
+    ///   - source: `policy` or `manual`, if known.
+    ///   - alerts: the alert bodies behind the trigger, if included.
+    ///   - features: per-feature statistics, if included.
     public init(
         id: String,
         model: String,
@@ -37,7 +46,10 @@ public struct RetrainTrigger: Sendable, Hashable, Codable {
         createdAt: Int64,
         evidence: AlertEvidence,
         alertIDs: [String],
-        dataWindow: TimeRange
+        dataWindow: TimeRange,
+        source: String? = nil,
+        alerts: [Alert]? = nil,
+        features: [FeatureEvidence]? = nil
     ) {
         self.id = id
         self.model = model
@@ -47,6 +59,9 @@ public struct RetrainTrigger: Sendable, Hashable, Codable {
         self.evidence = evidence
         self.alertIDs = alertIDs
         self.dataWindow = dataWindow
+        self.source = source
+        self.alerts = alerts
+        self.features = features
     }
 
     enum CodingKeys: String, CodingKey {
@@ -58,5 +73,8 @@ public struct RetrainTrigger: Sendable, Hashable, Codable {
         case evidence
         case alertIDs = "alert_ids"
         case dataWindow = "data_window"
+        case source
+        case alerts
+        case features
     }
 }

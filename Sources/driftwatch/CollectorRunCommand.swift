@@ -20,6 +20,18 @@ struct CollectorRunCommand: AsyncParsableCommand {
             X-Driftwatch-Topic: alert.<model>.<kind>); each --alertmanager (base URL, e.g. http://127.0.0.1:9093) \
             receives firing and resolved alerts on /api/v2/alerts, firing ones again every --alertmanager-resend \
             seconds, so its routing, grouping and silences apply. See docs/collector.md.
+
+            Retraining triggers: models whose YAML `retrain` policy is enabled get a trigger when their alerts \
+            meet it (docs/triggers.md); `driftwatch trigger MODEL --reason TEXT` creates one by hand. Each \
+            trigger is written to a durable outbox (in --state; in memory without it) before it is sent, and \
+            delivered at least once, with a stable trigger_id receivers deduplicate on, to every sink:
+              --trigger-zmq ENDPOINT     a ROUTER the training system binds; it must answer `ack` + id
+              --trigger-webhook URL      a JSON POST; any 2xx answer acknowledges
+              --trigger-exec COMMAND     run with /bin/sh -c, the JSON on stdin, DRIFTWATCH_TRIGGER_ID, \
+            DRIFTWATCH_MODEL, DRIFTWATCH_MODEL_VERSION, … in the environment; exit 0 acknowledges
+            A failed attempt (no acknowledgement within --trigger-timeout) is retried with exponential backoff \
+            and jitter, from --trigger-retry-initial up to --trigger-retry-max seconds, until it succeeds, across \
+            restarts. `driftwatch triggers list` shows every trigger and its delivery state.
             """
     )
 
@@ -62,6 +74,42 @@ struct CollectorRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between re-sends of firing alerts to Alertmanager.", valueName: "seconds"))
     var alertmanagerResend: Double = 60
 
+    @Option(
+        name: .customLong("trigger-zmq"),
+        help: ArgumentHelp(
+            "ZeroMQ ROUTER endpoint of a training system receiving retraining triggers (ack protocol); repeatable.",
+            valueName: "endpoint"
+        )
+    )
+    var triggerZeroMQ: [String] = []
+
+    @Option(
+        name: .customLong("trigger-webhook"),
+        help: ArgumentHelp(
+            "URL receiving every retraining trigger as a JSON POST (2xx = ack); repeatable.",
+            valueName: "url"
+        )
+    )
+    var triggerWebhooks: [String] = []
+
+    @Option(
+        name: .customLong("trigger-exec"),
+        help: ArgumentHelp(
+            "Command run for every retraining trigger: JSON on stdin, DRIFTWATCH_* variables, exit 0 = ack; repeatable.",
+            valueName: "command"
+        )
+    )
+    var triggerCommands: [String] = []
+
+    @Option(help: ArgumentHelp("Seconds one trigger delivery attempt may take.", valueName: "seconds"))
+    var triggerTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Seconds before the first retry of a failed trigger delivery.", valueName: "seconds"))
+    var triggerRetryInitial: Double = 1
+
+    @Option(help: ArgumentHelp("Longest wait in seconds between trigger delivery attempts.", valueName: "seconds"))
+    var triggerRetryMax: Double = 60
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -75,6 +123,23 @@ struct CollectorRunCommand: AsyncParsableCommand {
         _ = try parseURLs(alertmanagers, flag: "--alertmanager")
         guard alertmanagerResend >= 1, alertmanagerResend <= 86_400 else {
             throw ValidationError("--alertmanager-resend must be from 1 to 86400 seconds.")
+        }
+        _ = try parseURLs(triggerWebhooks, flag: "--trigger-webhook")
+        for endpoint in triggerZeroMQ where !endpoint.contains("://") {
+            throw ValidationError(
+                "--trigger-zmq must be a ZeroMQ endpoint such as tcp://127.0.0.1:7790 (got '\(endpoint)')."
+            )
+        }
+        for command in triggerCommands where command.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--trigger-exec must not be empty.")
+        }
+        guard triggerTimeout > 0, triggerTimeout <= 3600 else {
+            throw ValidationError("--trigger-timeout must be above 0 and at most 3600 seconds.")
+        }
+        guard triggerRetryInitial > 0, triggerRetryMax >= triggerRetryInitial, triggerRetryMax <= 86_400 else {
+            throw ValidationError(
+                "--trigger-retry-initial must be above 0 and at most --trigger-retry-max (at most 86400 seconds)."
+            )
         }
     }
 
@@ -107,6 +172,13 @@ struct CollectorRunCommand: AsyncParsableCommand {
         settings.webhookURLs = try parseURLs(webhooks, flag: "--webhook")
         settings.alertmanagerURLs = try parseURLs(alertmanagers, flag: "--alertmanager")
         settings.alertmanagerResendInterval = .milliseconds(Int64(alertmanagerResend * 1000))
+        settings.triggerSinks =
+            triggerZeroMQ.map(TriggerSink.zeroMQ)
+            + (try parseURLs(triggerWebhooks, flag: "--trigger-webhook")).map(TriggerSink.webhook)
+            + triggerCommands.map(TriggerSink.exec)
+        settings.triggerTimeout = .milliseconds(Int64(triggerTimeout * 1000))
+        settings.triggerRetryInitial = .milliseconds(Int64(triggerRetryInitial * 1000))
+        settings.triggerRetryMaximum = .milliseconds(Int64(triggerRetryMax * 1000))
         let collector = Collector(configuration: settings, resolver: resolver, logger: logger)
         let host = settings.httpHost
         try await collector.run { port in

@@ -16,7 +16,7 @@ struct Driftwatch: AsyncParsableCommand {
             CollectorRunCommand.self, AgentCommand.self, SimulateCommand.self, SubscribeCommand.self,
             ModelsCommand.self, BaselineCommand.self,
             ConfigCommand.self,
-            InspectCommand.self, KeygenCommand.self,
+            InspectCommand.self, KeygenCommand.self, TriggerCommand.self, TriggersCommand.self,
         ]
     )
 }
