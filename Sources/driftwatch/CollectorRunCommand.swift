@@ -24,11 +24,11 @@ struct CollectorRunCommand: AsyncParsableCommand {
             Retraining triggers: models whose YAML `retrain` policy is enabled get a trigger when their alerts \
             meet it (docs/triggers.md); `driftwatch trigger MODEL --reason TEXT` creates one by hand. Each \
             trigger is written to a durable outbox (in --state; in memory without it) before it is sent, and \
-            delivered at least once, with a stable trigger_id receivers deduplicate on, to every sink:
-              --trigger-zmq ENDPOINT     a ROUTER the training system binds; it must answer `ack` + id
-              --trigger-webhook URL      a JSON POST; any 2xx answer acknowledges
-              --trigger-exec COMMAND     run with /bin/sh -c, the JSON on stdin, DRIFTWATCH_TRIGGER_ID, \
-            DRIFTWATCH_MODEL, DRIFTWATCH_MODEL_VERSION, … in the environment; exit 0 acknowledges
+            delivered at least once, with a stable trigger_id receivers deduplicate on, to every sink (each flag \
+            repeatable): --trigger-zmq ENDPOINT, a ROUTER the training system binds, which must answer `ack` and \
+            the id; --trigger-webhook URL, a JSON POST acknowledged by any 2xx answer; --trigger-exec COMMAND, \
+            run with /bin/sh -c with the JSON on stdin and DRIFTWATCH_TRIGGER_ID, DRIFTWATCH_MODEL, \
+            DRIFTWATCH_MODEL_VERSION, … in the environment, acknowledged by exit status 0.
             A failed attempt (no acknowledgement within --trigger-timeout) is retried with exponential backoff \
             and jitter, from --trigger-retry-initial up to --trigger-retry-max seconds, until it succeeds, across \
             restarts. `driftwatch triggers list` shows every trigger and its delivery state.

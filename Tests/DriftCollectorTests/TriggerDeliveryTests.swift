@@ -293,4 +293,43 @@ struct TriggerDeliveryTests {
         }
         return 0
     }
+
+    @Test("A short drift replayed at full speed, firing and resolving between two clock ticks, still triggers once")
+    func fastReplayBetweenTicks() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try writeTemporaryFile(
+            """
+            defaults:
+              evaluate_every_events: 100
+              evaluate_every: 1s
+              reference: {policy: first_events, events: 1000}
+              current_window_events: 300
+              alerts: {for: 0s, keep_firing_for: 0s}
+              traffic: {stall_after: 0s}
+              retrain: {enabled: true, kinds: [data_drift]}
+            """,
+            name: "collector.yaml",
+            in: directory
+        )
+        // No sink: the trigger waits in the outbox as undeliverable.
+        let collector = try CollectorProcess(["--config", config])
+        defer { _ = try? collector.stop() }
+        let run = try simulate(
+            to: collector.ingestEndpoint,
+            ["--rate", "300", "--duration", "24", "--seed", "4", "--incident", "feature_drift@8+4:amount*3"]
+        )
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(
+            try await eventually {
+                let alerts =
+                    try jsonObject(try await collector.get("/api/v1/alerts").body)["alerts"] as? [[String: Any]] ?? []
+                return alerts.contains { $0["feature"] as? String == "amount" && $0["state"] as? String == "resolved" }
+            }
+        )
+        let listed = try await Self.triggers(collector)
+        #expect(listed.count == 1, "\(listed)")
+        #expect(listed.first?["state"] as? String == "undeliverable")
+        #expect((listed.first?["reason"] as? String)?.contains("amount") == true)
+    }
 }
