@@ -10,6 +10,8 @@ install_prerequisites() {
     command -v promtool >/dev/null || packages+=(prometheus)
     # A real Alertmanager receives the collector's alerts (v2 API) and silences them in the tests.
     command -v prometheus-alertmanager >/dev/null || packages+=(prometheus-alertmanager)
+    # tshark captures loopback traffic in the security tests, to show CURVE leaves no plaintext on the wire.
+    command -v tshark >/dev/null || packages+=(tshark)
     if ((${#packages[@]})); then
         echo "==> apt-get install ${packages[*]}"
         local sudo=""

@@ -1,3 +1,5 @@
+import ZeroMQ
+
 /// How an agent batches, stores and delivers what it records. The defaults suit one model process at up to tens
 /// of thousands of requests per second.
 public struct AgentConfiguration: Sendable, Equatable {
@@ -26,6 +28,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// How long ``MonitoringAgent/shutdown()`` waits for acknowledgements; what is still unacknowledged then
     /// stays in the spool for the next start.
     public var drainTimeout: Duration = .seconds(5)
+
+    /// CURVE keys for a collector that requires them: the collector's public key and this agent's key pair (whose
+    /// public key must be on the collector's allow-list). nil sends in plain text (loopback or trusted networks).
+    public var curve: CurveClientKeys?
 
     /// A configuration with the defaults.
     /// - Parameters:
@@ -59,5 +65,19 @@ public struct AgentConfiguration: Sendable, Equatable {
         if let agentID {
             try require(!agentID.isEmpty && agentID.utf8.count <= 1024, "the agent id must be 1…1024 bytes")
         }
+    }
+}
+
+/// The keys a CURVE client presents: the server's public key and its own key pair.
+public struct CurveClientKeys: Sendable, Equatable {
+    /// The collector's public key.
+    public var serverKey: CurveKey
+    /// This client's key pair.
+    public var keyPair: CurveKeyPair
+
+    /// Creates client keys.
+    public init(serverKey: CurveKey, keyPair: CurveKeyPair) {
+        self.serverKey = serverKey
+        self.keyPair = keyPair
     }
 }

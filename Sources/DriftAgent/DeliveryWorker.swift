@@ -76,6 +76,9 @@ struct DeliveryWorker {
             try socket.setRoutingID(Array(agentID.utf8))
             try socket.setSendHighWaterMark(Int32(clamping: configuration.maxUnacknowledged * 2))
             try socket.setReconnectInterval(.milliseconds(100), maximum: .seconds(2))
+            if let curve = configuration.curve {
+                try socket.setCurveClient(serverKey: curve.serverKey, keyPair: curve.keyPair)
+            }
             try socket.connect(configuration.collectorEndpoint)
             return socket
         } catch {

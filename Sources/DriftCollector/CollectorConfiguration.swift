@@ -1,4 +1,5 @@
 import Foundation
+import ZeroMQ
 
 /// Where the collector listens and how it keeps its state. Monitoring thresholds live in the YAML file
 /// (``ConfigurationFile``); this is the process-level part, set by command-line flags.
@@ -33,6 +34,14 @@ public struct CollectorConfiguration: Sendable {
     public var deliveryQueueCapacity = 10_000
     /// Timeout of one HTTP delivery attempt.
     public var deliveryTimeout: Duration = .seconds(5)
+    /// The collector's CURVE key pair: with it, the ingest ROUTER, the PULL and the alert PUB are CURVE servers
+    /// and every client must present a key from ``allowedClientKeys`` (checked by a ZAP handler).
+    public var curveKeyPair: CurveKeyPair? = nil
+    /// Public keys of the agents and subscribers admitted when ``curveKeyPair`` is set.
+    public var allowedClientKeys: [CurveKey] = []
+    /// Events per second each agent may send (a token bucket with a burst of two seconds' worth); batches beyond
+    /// it are acknowledged, dropped and counted (`rate_limited`). 0 means no limit.
+    public var agentEventsPerSecond: Double = 0
 
     /// Where retraining triggers are delivered (each sink receives every trigger); empty keeps them in the outbox.
     public var triggerSinks: [TriggerSink] = []

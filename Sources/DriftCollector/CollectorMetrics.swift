@@ -16,6 +16,9 @@ struct CollectorMetrics: Sendable {
     let rejectedMultipart: Counter
     let rejectedOutOfOrder: Counter
     let rejectedUnexpectedType: Counter
+    let rejectedRateLimited: Counter
+    let clientsAdmitted: Counter
+    let clientsRefused: Counter
     let alertsPublished: Counter
     let reloadSuccesses: Counter
     let reloadFailures: Counter
@@ -67,6 +70,18 @@ struct CollectorMetrics: Sendable {
         rejectedMultipart = rejected("frame_count")
         rejectedOutOfOrder = rejected("too_far_ahead")
         rejectedUnexpectedType = rejected("unexpected_type")
+        rejectedRateLimited = rejected("rate_limited")
+        let authenticationHelp = "CURVE handshakes decided by the allow-list (ZAP), by result."
+        clientsAdmitted = registry.makeCounter(
+            name: "driftwatch_zap_decisions_total",
+            labels: [("result", "admitted")],
+            help: authenticationHelp
+        )
+        clientsRefused = registry.makeCounter(
+            name: "driftwatch_zap_decisions_total",
+            labels: [("result", "refused")],
+            help: authenticationHelp
+        )
         alertsPublished = registry.makeCounter(
             name: "driftwatch_alert_notifications_published_total",
             help: "Alert notifications published on the alert PUB socket."

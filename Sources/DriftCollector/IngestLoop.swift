@@ -22,6 +22,10 @@ struct IngestLoop: ~Copyable {
     private let resolver: ConfigurationResolver
     private var engine: MonitorEngine
     private var acknowledgements = AcknowledgementTracker()
+    /// Per-agent event budgets (when ``CollectorConfiguration/agentEventsPerSecond`` is set), and when each agent's
+    /// last rate-limit warning was logged.
+    private var budgets: [String: TokenBucket] = [:]
+    private var rateLimitLoggedAt: [String: Int64] = [:]
     /// The configuration in force (changes on reload), for the trigger policy.
     private var currentResolver: ConfigurationResolver
     private var triggers = TriggerEvaluator()
@@ -48,11 +52,15 @@ struct IngestLoop: ~Copyable {
     consuming func run() throws {
         restoreCheckpoint()
         let context = try ZeroMQContext()
+        // The ZAP handler must be bound before the sockets it guards accept their first handshake.
+        let authenticator = try makeAuthenticator(context)
         let router = try ZeroMQSocket(context, type: .router)
         try router.setReceiveHighWaterMark(10_000)
+        try secure(router)
         let ingest = try router.bind(configuration.ingestEndpoint)
         let publisher = try ZeroMQSocket(context, type: .pub)
         try publisher.setSendHighWaterMark(configuration.alertHighWaterMark)
+        try secure(publisher)
         let alerts = try publisher.bind(configuration.alertEndpoint)
         var poller = ZeroMQPoller()
         try poller.register(router)
@@ -61,11 +69,13 @@ struct IngestLoop: ~Copyable {
         var pullEndpoint: String?
         if let endpoint = configuration.pullEndpoint {
             let socket = try ZeroMQSocket(context, type: .pull)
+            try secure(socket)
             pullEndpoint = try socket.bind(endpoint)
             try poller.register(socket)
             sockets.append(socket)
             pull = socket
         }
+        if let authenticator { try poller.register(authenticator.socket) }
         let snapshot = engine.snapshot()
         core.update {
             $0.boundIngestEndpoint = ingest
@@ -89,6 +99,10 @@ struct IngestLoop: ~Copyable {
         while !core.isStopRequested {
             let ready = try poller.poll(timeout: .milliseconds(max(1, (nextTick - clock()) / 1_000_000)))
             for (index, _) in ready {
+                guard index < sockets.count else {
+                    _ = try? authenticator?.handleRequests()
+                    continue
+                }
                 // Drain what is waiting (bounded), so one busy socket cannot starve ticks.
                 let socket = sockets[index]
                 for _ in 0..<1024 {
@@ -115,9 +129,40 @@ struct IngestLoop: ~Copyable {
         for case .compareVersions(_, _, _, let reply) in core.takeCommands() { reply(nil) }
         router.close()
         publisher.close()
+        authenticator?.socket.close()
         pull?.close()
         core.update { $0.stopped = true }
         logger.info("Collector ingest stopped after its final checkpoint")
+    }
+
+    // MARK: Security
+
+    /// The ZAP handler admitting the allow-listed client keys, when the collector has a CURVE key pair.
+    private func makeAuthenticator(_ context: ZeroMQContext) throws -> ZAPAuthenticator? {
+        guard configuration.curveKeyPair != nil else { return nil }
+        let metrics = core.metrics
+        let logger = logger
+        return try ZAPAuthenticator(context: context, allowedKeys: configuration.allowedClientKeys) { decision in
+            if decision.admitted {
+                metrics.clientsAdmitted.increment()
+            } else {
+                metrics.clientsRefused.increment()
+                logger.warning(
+                    "Refused a client whose key is not on the allow-list",
+                    metadata: [
+                        "client.key": "\(decision.clientKey ?? "-")", "client.address": "\(decision.address)",
+                        "mechanism": "\(decision.mechanism)",
+                    ]
+                )
+            }
+        }
+    }
+
+    /// Makes `socket` a CURVE server checked by the ZAP handler, when the collector has a key pair.
+    private func secure(_ socket: ZeroMQSocket) throws {
+        guard let keyPair = configuration.curveKeyPair else { return }
+        try socket.setCurveServer(secretKey: keyPair.secretKey)
+        try socket.setZAPDomain("driftwatch")
     }
 
     // MARK: Messages
@@ -169,7 +214,10 @@ struct IngestLoop: ~Copyable {
                 agent: batch.header.agentID,
                 sequence: batch.header.sequence
             )
-            if disposition == .accept {
+            if disposition == .accept && !withinBudget(agent: batch.header.agentID, events: batch.count) {
+                // Acknowledged like a stored batch so the agent does not resend it: the excess is dropped.
+                core.metrics.rejectedRateLimited.increment()
+            } else if disposition == .accept {
                 core.metrics.eventBatches.increment()
                 core.metrics.events.increment(by: Int64(batch.count))
                 publish(engine.ingest(batch), on: publisher)
@@ -199,6 +247,29 @@ struct IngestLoop: ~Copyable {
                 acknowledge(batch.header.agentID, acknowledged, to: routingID, on: socket)
             }
         }
+    }
+
+    /// Takes `events` from the agent's budget; false (and a warning at most every 10 s per agent) when it is spent.
+    private mutating func withinBudget(agent: String, events: Int) -> Bool {
+        let rate = configuration.agentEventsPerSecond
+        guard rate > 0 else { return true }
+        let now = clock()
+        // Bounded like the agents themselves: past 10,000 ids the budgets start afresh.
+        if budgets.count >= 10_000 && budgets[agent] == nil {
+            budgets.removeAll()
+            rateLimitLoggedAt.removeAll()
+        }
+        var bucket = budgets[agent] ?? TokenBucket(rate: rate, burst: rate * 2, now: now)
+        let allowed = bucket.take(events, now: now)
+        budgets[agent] = bucket
+        if !allowed && now - (rateLimitLoggedAt[agent] ?? .min / 2) >= 10_000_000_000 {
+            rateLimitLoggedAt[agent] = now
+            logger.warning(
+                "Agent over its event rate limit; dropping its excess batches",
+                metadata: ["agent": "\(agent)", "limit.events_per_second": "\(rate)", "batch.events": "\(events)"]
+            )
+        }
+        return allowed
     }
 
     private func count(_ disposition: AcknowledgementTracker.Disposition) {

@@ -18,6 +18,15 @@ public struct CurveKey: Sendable, Hashable, CustomStringConvertible {
         self.z85 = z85
     }
 
+    /// Encodes 32 raw key bytes as Z85.
+    /// - Returns: `nil` unless `rawBytes` holds exactly 32 bytes.
+    public init?(rawBytes: [UInt8]) {
+        guard rawBytes.count == 32 else { return nil }
+        var text = [CChar](repeating: 0, count: 41)
+        guard zmq_z85_encode(&text, rawBytes, 32) != nil else { return nil }
+        z85 = String(decoding: text.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     var z85Bytes: [UInt8] { Array(z85.utf8) }
 
     /// The key's 32 raw bytes.

@@ -108,6 +108,17 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Seconds between resource samples.")
     var sampleInterval: Double = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "This agent's CURVE key pair (.secret, mode 0600) for a collector with CURVE.",
+            valueName: "file"
+        )
+    )
+    var curveSecret: String?
+
+    @Option(help: ArgumentHelp("The collector's public key (.pub) for CURVE; needs --curve-secret.", valueName: "file"))
+    var collectorKey: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -123,6 +134,9 @@ struct AgentCommand: AsyncParsableCommand {
         }
         guard (collector == nil) != (shards == nil) else {
             throw ValidationError("Give the collector: --collector ENDPOINT, or --shards FILE for sharded collectors.")
+        }
+        guard (curveSecret == nil) == (collectorKey == nil) else {
+            throw ValidationError("CURVE needs both --curve-secret (this agent's keys) and --collector-key.")
         }
         guard (listen == nil) == (upstream == nil) else {
             throw ValidationError("--listen and --upstream go together: the proxy needs both.")
@@ -165,6 +179,9 @@ struct AgentCommand: AsyncParsableCommand {
         settings.batchMaxEvents = batchSize
         settings.flushInterval = .milliseconds(flushInterval)
         settings.queueCapacity = queueCapacity
+        if let curveSecret, let collectorKey {
+            settings.curve = try CurveClientKeys.load(secret: curveSecret, server: collectorKey)
+        }
         let agents: [MonitoringAgent]
         let router: any AgentEventSink
         do {
@@ -386,5 +403,19 @@ struct ChildSupervisor: Service {
             if status == nil { try? await Task.sleep(for: .milliseconds(50)) }
         }
         logger.notice("Model process exited", metadata: ["status": "\(status ?? 0)"])
+    }
+}
+
+extension CurveClientKeys {
+    /// Loads a client's key pair and its server's public key, failing with a message that names the file.
+    static func load(secret: String, server: String) throws -> CurveClientKeys {
+        do {
+            return CurveClientKeys(
+                serverKey: try CurveKeyFile.loadPublicKey(path: server),
+                keyPair: try CurveKeyFile.loadKeyPair(path: secret)
+            )
+        } catch let problem as CurveKeyFile.Problem {
+            throw CommandFailure(problem.message)
+        }
     }
 }

@@ -3,6 +3,7 @@ import DriftCollector
 import DriftEngine
 import Foundation
 import Logging
+import ZeroMQ
 
 /// `driftwatch collector`: runs the collector until SIGTERM or SIGINT.
 struct CollectorRunCommand: AsyncParsableCommand {
@@ -110,10 +111,56 @@ struct CollectorRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Longest wait in seconds between trigger delivery attempts.", valueName: "seconds"))
     var triggerRetryMax: Double = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "The collector's CURVE key pair (a .secret file from `driftwatch keygen`, mode 0600): encrypts and authenticates the ingest, pull and alert sockets.",
+            valueName: "file"
+        )
+    )
+    var curveSecret: String?
+
+    @Option(
+        name: .customLong("allow"),
+        help: ArgumentHelp(
+            "Public keys admitted with --curve-secret: a .pub file or a directory of them (agents and subscribers); repeatable.",
+            valueName: "path"
+        )
+    )
+    var allowed: [String] = []
+
+    @Flag(help: "Allow plain (unencrypted) TCP on non-loopback addresses without --curve-secret.")
+    var insecure = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Events per second each agent may send (burst: two seconds' worth); excess batches are dropped and counted. 0: no limit.",
+            valueName: "events"
+        )
+    )
+    var agentRateLimit: Double = 0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     func validate() throws {
+        guard agentRateLimit >= 0 else { throw ValidationError("--agent-rate-limit must be 0 or more.") }
+        if curveSecret == nil {
+            guard allowed.isEmpty else { throw ValidationError("--allow needs --curve-secret.") }
+            let exposed = [ingest, alerts, pull].compactMap { $0 }.filter { !Self.isLocal($0) }
+            guard exposed.isEmpty || insecure else {
+                throw ValidationError(
+                    """
+                    \(exposed.joined(separator: ", ")) would carry plain TCP beyond this host. Give --curve-secret \
+                    (with --allow for the agents' and subscribers' keys; see `driftwatch keygen`), or --insecure \
+                    to accept unencrypted traffic.
+                    """
+                )
+            }
+        } else {
+            guard !allowed.isEmpty else {
+                throw ValidationError("--curve-secret needs --allow with the public keys of agents and subscribers.")
+            }
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -172,6 +219,24 @@ struct CollectorRunCommand: AsyncParsableCommand {
         settings.webhookURLs = try parseURLs(webhooks, flag: "--webhook")
         settings.alertmanagerURLs = try parseURLs(alertmanagers, flag: "--alertmanager")
         settings.alertmanagerResendInterval = .milliseconds(Int64(alertmanagerResend * 1000))
+        settings.agentEventsPerSecond = agentRateLimit
+        if let curveSecret {
+            do {
+                settings.curveKeyPair = try CurveKeyFile.loadKeyPair(path: curveSecret)
+                var keys: [CurveKey] = []
+                for path in allowed { keys += try CurveKeyFile.loadAllowList(path: path) }
+                settings.allowedClientKeys = keys
+            } catch let problem as CurveKeyFile.Problem {
+                throw CommandFailure(problem.message)
+            }
+            logger.info(
+                "CURVE on",
+                metadata: [
+                    "collector.key": "\(settings.curveKeyPair?.publicKey.z85 ?? "")",
+                    "allowed.keys": "\(settings.allowedClientKeys.count)",
+                ]
+            )
+        }
         settings.triggerSinks =
             triggerZeroMQ.map(TriggerSink.zeroMQ)
             + (try parseURLs(triggerWebhooks, flag: "--trigger-webhook")).map(TriggerSink.webhook)
@@ -184,6 +249,15 @@ struct CollectorRunCommand: AsyncParsableCommand {
         try await collector.run { port in
             logger.info("HTTP listening", metadata: ["http.address": "\(host):\(port)"])
         }
+    }
+
+    /// Whether a ZeroMQ endpoint stays on this host: ipc, inproc, or tcp on a loopback address.
+    static func isLocal(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        var host = String(endpoint.dropFirst(6))
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        return host.hasPrefix("127.") || host == "localhost" || host == "[::1]" || host == "::1"
     }
 
     private func parseURLs(_ texts: [String], flag: String) throws -> [URL] {

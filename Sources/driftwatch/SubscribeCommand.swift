@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftAgent
 import DriftProtocol
 import Foundation
 import ZeroMQ
@@ -27,6 +28,14 @@ struct SubscribeCommand: ParsableCommand {
     @Option(help: "A shard list (docs/sharding.md): subscribe to the alerts of every shard in it.")
     var shards: String?
 
+    @Option(
+        help: ArgumentHelp("This subscriber's CURVE key pair (.secret) for a collector with CURVE.", valueName: "file")
+    )
+    var curveSecret: String?
+
+    @Option(help: ArgumentHelp("The collector's public key (.pub) for CURVE; needs --curve-secret.", valueName: "file"))
+    var collectorKey: String?
+
     @Option(help: "Only alerts of this model (exact name).")
     var model: String?
 
@@ -48,6 +57,9 @@ struct SubscribeCommand: ParsableCommand {
     var idleTimeout: Double?
 
     func validate() throws {
+        guard (curveSecret == nil) == (collectorKey == nil) else {
+            throw ValidationError("CURVE needs both --curve-secret (this subscriber's keys) and --collector-key.")
+        }
         if let kind, AlertKind(rawValue: kind) == nil {
             let kinds = AlertKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--kind '\(kind)' is not an alert kind (one of \(kinds)).")
@@ -80,6 +92,10 @@ struct SubscribeCommand: ParsableCommand {
         let context = try ZeroMQContext()
         let socket = try ZeroMQSocket(context, type: .sub)
         try socket.subscribe(subscription)
+        if let curveSecret, let collectorKey {
+            let keys = try CurveClientKeys.load(secret: curveSecret, server: collectorKey)
+            try socket.setCurveClient(serverKey: keys.serverKey, keyPair: keys.keyPair)
+        }
         var endpoints = connect
         if let shards {
             let map = try ShardsFile.load(path: shards)
