@@ -22,6 +22,8 @@ struct IngestLoop: ~Copyable {
     private let resolver: ConfigurationResolver
     private var engine: MonitorEngine
     private var acknowledgements = AcknowledgementTracker()
+    /// Event time for `--clock event`.
+    private var eventClock = EventClock()
 
     init(
         configuration: CollectorConfiguration,
@@ -95,7 +97,7 @@ struct IngestLoop: ~Copyable {
             let now = clock()
             if now >= nextTick {
                 nextTick = now + tickNanoseconds
-                publish(engine.advance(to: now), on: publisher)
+                if !configuration.eventClock { publish(engine.advance(to: now), on: publisher) }
                 runCommands(publisher: publisher)
                 let snapshot = engine.snapshot()
                 core.update { $0.snapshot = snapshot }
@@ -165,7 +167,9 @@ struct IngestLoop: ~Copyable {
             if disposition == .accept {
                 core.metrics.eventBatches.increment()
                 core.metrics.events.increment(by: Int64(batch.count))
-                publish(engine.ingest(batch), on: publisher)
+                let notifications =
+                    configuration.eventClock ? eventClock.ingest(batch, into: &engine) : engine.ingest(batch)
+                publish(notifications, on: publisher)
             } else {
                 count(disposition)
             }
@@ -180,7 +184,9 @@ struct IngestLoop: ~Copyable {
             if disposition == .accept {
                 core.metrics.labelBatches.increment()
                 core.metrics.labels.increment(by: Int64(batch.labels.count))
-                publish(engine.ingest(batch), on: publisher)
+                let notifications =
+                    configuration.eventClock ? eventClock.ingest(batch, into: &engine) : engine.ingest(batch)
+                publish(notifications, on: publisher)
             } else {
                 count(disposition)
             }

@@ -13,9 +13,11 @@ struct Driftwatch: AsyncParsableCommand {
             """,
         version: DriftwatchVersion.description,
         subcommands: [
-            CollectorRunCommand.self, AgentCommand.self, SimulateCommand.self, SubscribeCommand.self, BaselineCommand.self,
+            CollectorRunCommand.self, AgentCommand.self, SimulateCommand.self, SubscribeCommand.self,
+            BaselineCommand.self,
             ConfigCommand.self,
             InspectCommand.self, KeygenCommand.self,
+            RecordCommand.self, ReplayCommand.self, BacktestCommand.self, EvaluateCommand.self, ScenariosCommand.self,
         ]
     )
 }
