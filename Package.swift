@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "DriftStatistics", targets: ["DriftStatistics"]),
         .library(name: "DriftEngine", targets: ["DriftEngine"]),
         .library(name: "DriftAgent", targets: ["DriftAgent"]),
+        .library(name: "DriftReplay", targets: ["DriftReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -107,6 +108,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Record, replay and backtest: the capture file format, offline inputs (NDJSON, CSV, NAB) and the backtest
+        // driver that feeds the engine on event time exactly as the collector does; scoring against ground truth.
+        .target(
+            name: "DriftReplay",
+            dependencies: ["DriftProtocol", "DriftEngine", "DriftAgent"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
@@ -116,6 +124,7 @@ let package = Package(
                 "DriftCollector",
                 "DriftAgent",
                 "DriftAgentHTTP",
+                "DriftReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
@@ -146,6 +155,11 @@ let package = Package(
             name: "DriftAgentTests",
             dependencies: ["DriftAgent", "DriftAgentHTTP", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch"],
             resources: [.copy("Python")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftReplayTests",
+            dependencies: ["DriftReplay", "DriftEngine", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

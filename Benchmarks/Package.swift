@@ -32,6 +32,16 @@ let package = Package(
             dependencies: [.product(name: "DriftStatistics", package: "driftwatch")],
             path: "Benchmarks/NABEvaluation"
         ),
+        // Backtest throughput against decode-only speed of the same capture file (docs/backtest.md).
+        .executableTarget(
+            name: "BacktestThroughput",
+            dependencies: [
+                .product(name: "DriftReplay", package: "driftwatch"),
+                .product(name: "DriftEngine", package: "driftwatch"),
+                .product(name: "DriftProtocol", package: "driftwatch"),
+            ],
+            path: "Benchmarks/BacktestThroughput"
+        ),
         .executableTarget(
             name: "DetectorBenchmarks",
             dependencies: benchmarkDependencies + [.product(name: "DriftStatistics", package: "driftwatch")],

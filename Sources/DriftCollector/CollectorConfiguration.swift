@@ -20,6 +20,10 @@ public struct CollectorConfiguration: Sendable {
     public var checkpointInterval: Duration = .seconds(10)
     /// How often time-driven evaluation runs (traffic stalls, `for` and `keep_firing_for` expiry).
     public var tickInterval: Duration = .milliseconds(500)
+    /// Whether the engine runs on event time alone (`--clock event`): after every batch it advances to the newest
+    /// event time seen, as `driftwatch backtest` does, and never to the wall clock. For replays of recorded
+    /// traffic, whose event times are in the past.
+    public var eventClock: Bool = false
     /// The YAML configuration file, reloaded on SIGHUP; `nil` uses the built-in defaults.
     public var configurationPath: String? = nil
     /// Send high-water mark of the alert PUB socket, in messages per subscriber.

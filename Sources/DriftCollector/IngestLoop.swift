@@ -29,6 +29,8 @@ struct IngestLoop: ~Copyable {
     /// The configuration in force (changes on reload), for the trigger policy.
     private var currentResolver: ConfigurationResolver
     private var triggers = TriggerEvaluator()
+    /// Event time for `--clock event`.
+    private var eventClock = EventClock()
 
     init(
         configuration: CollectorConfiguration,
@@ -113,7 +115,7 @@ struct IngestLoop: ~Copyable {
             let now = clock()
             if now >= nextTick {
                 nextTick = now + tickNanoseconds
-                publish(engine.advance(to: now), on: publisher)
+                if !configuration.eventClock { publish(engine.advance(to: now), on: publisher) }
                 runCommands(publisher: publisher)
                 let snapshot = engine.snapshot()
                 core.update { $0.snapshot = snapshot }
@@ -220,7 +222,9 @@ struct IngestLoop: ~Copyable {
             } else if disposition == .accept {
                 core.metrics.eventBatches.increment()
                 core.metrics.events.increment(by: Int64(batch.count))
-                publish(engine.ingest(batch), on: publisher)
+                let notifications =
+                    configuration.eventClock ? eventClock.ingest(batch, into: &engine) : engine.ingest(batch)
+                publish(notifications, on: publisher)
                 // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
                 if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
             } else {
@@ -237,7 +241,9 @@ struct IngestLoop: ~Copyable {
             if disposition == .accept {
                 core.metrics.labelBatches.increment()
                 core.metrics.labels.increment(by: Int64(batch.labels.count))
-                publish(engine.ingest(batch), on: publisher)
+                let notifications =
+                    configuration.eventClock ? eventClock.ingest(batch, into: &engine) : engine.ingest(batch)
+                publish(notifications, on: publisher)
                 // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
                 if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
             } else {

@@ -142,6 +142,14 @@ struct CollectorRunCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(
+        help: """
+            wall: the engine advances to the wall clock every tick (production). event: it advances only to the \
+            newest event time, after every batch, as driftwatch backtest does (for driftwatch replay).
+            """
+    )
+    var clock: String = "wall"
+
     func validate() throws {
         guard agentRateLimit >= 0 else { throw ValidationError("--agent-rate-limit must be 0 or more.") }
         if curveSecret == nil {
@@ -164,6 +172,7 @@ struct CollectorRunCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
+        guard clock == "wall" || clock == "event" else { throw ValidationError("--clock must be wall or event.") }
         guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive.") }
         _ = try parseHTTPAddress()
         _ = try parseURLs(webhooks, flag: "--webhook")
@@ -214,6 +223,7 @@ struct CollectorRunCommand: AsyncParsableCommand {
         settings.pullEndpoint = pull
         (settings.httpHost, settings.httpPort) = try parseHTTPAddress()
         settings.statePath = state
+        settings.eventClock = clock == "event"
         settings.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         settings.configurationPath = config
         settings.webhookURLs = try parseURLs(webhooks, flag: "--webhook")

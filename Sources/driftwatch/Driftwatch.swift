@@ -14,9 +14,9 @@ struct Driftwatch: AsyncParsableCommand {
         version: DriftwatchVersion.description,
         subcommands: [
             CollectorRunCommand.self, AgentCommand.self, SimulateCommand.self, SubscribeCommand.self,
-            ModelsCommand.self, BaselineCommand.self,
-            ConfigCommand.self,
-            InspectCommand.self, KeygenCommand.self, TriggerCommand.self, TriggersCommand.self,
+            ModelsCommand.self, BaselineCommand.self, ConfigCommand.self, InspectCommand.self, KeygenCommand.self,
+            TriggerCommand.self, TriggersCommand.self, RecordCommand.self, ReplayCommand.self, BacktestCommand.self,
+            EvaluateCommand.self, ScenariosCommand.self,
         ]
     )
 }

@@ -84,6 +84,14 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Write the batches to this capture file (docs/capture.md) instead of sending them; implies --fast.",
+            valueName: "file"
+        )
+    )
+    var capture: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Event time of the start: RFC 3339 (2024-05-01T12:00:00Z) or seconds since the epoch; default now.",
             valueName: "time"
         )
@@ -148,22 +156,27 @@ struct SimulateCommand: ParsableCommand {
             labelFraction: labelFraction,
             labelDelay: Int64((labelDelay * 1e9).rounded()),
             agentID: agentID,
-            fast: fast,
+            fast: fast || capture != nil,
             startTime: try startTimeNanoseconds()
         )
         let stop = StopSignal()
         let context = try ZeroMQContext()
-        let sender = try AcknowledgedSender(
-            context: context,
-            endpoint: to,
-            agentID: agentID,
-            capacity: configuration.windowCapacity,
-            resendAfter: configuration.resendAfter
-        )
+        let sender: any BatchSink =
+            if let capture {
+                CaptureSink(path: capture)
+            } else {
+                try AcknowledgedSender(
+                    context: context,
+                    endpoint: to,
+                    agentID: agentID,
+                    capacity: configuration.windowCapacity,
+                    resendAfter: configuration.resendAfter
+                )
+            }
         let modelText = names.count == 1 ? names[0] : "\(names.count) models (\(names[0])…)"
         printError(
-            "simulate: agent \(agentID) sending \(modelText)@\(modelVersion) at \(rate) requests/s to \(to)"
-                + (fast ? " (fast)" : "") + ", seed \(seed)"
+            "simulate: agent \(agentID) sending \(modelText)@\(modelVersion) at \(rate) requests/s to \(capture ?? to)"
+                + (configuration.fast ? " (fast)" : "") + ", seed \(seed)"
         )
         for incident in configuration.incidents { printError("simulate: incident \(incident)") }
         let simulation = try TrafficSimulation(configuration: configuration, sender: sender, stop: stop)

@@ -2,14 +2,14 @@ import DriftProtocol
 import Foundation
 
 /// Runs a simulation: generates every model's requests in event-time order, batches events and delayed labels,
-/// and hands the batches to an ``AcknowledgedSender``; paced by the wall clock, or as fast as possible with
+/// and hands the batches to a ``BatchSink`` (a collector or a capture file); paced by the wall clock, or as fast as possible with
 /// `fast` (then the batches depend only on the configuration, never on timing).
 ///
 /// A batch is sent when it holds `batchSize` elements or when its first element is `batchInterval` old in event
 /// time. Everything lives on the calling thread, the socket included.
 final class TrafficSimulation {
     private let configuration: SimulationConfiguration
-    private let sender: AcknowledgedSender
+    private let sender: any BatchSink
     private let stop: StopSignal
     private let schema: FeatureSchema
     private let clock = ContinuousClock()
@@ -21,7 +21,7 @@ final class TrafficSimulation {
     private var summary = SimulationSummary()
 
     /// Prepares the models; nothing is sent before ``run()``.
-    init(configuration: SimulationConfiguration, sender: AcknowledgedSender, stop: StopSignal) throws {
+    init(configuration: SimulationConfiguration, sender: any BatchSink, stop: StopSignal) throws {
         self.configuration = configuration
         self.sender = sender
         self.stop = stop
@@ -198,6 +198,7 @@ final class TrafficSimulation {
                 for event in events { try builder.append(event) }
                 return builder.build().encoded()
             },
+            eventTime: configuration.startTime &+ reached,
             stop: stop
         )
         summary.events += events.count
@@ -216,6 +217,7 @@ final class TrafficSimulation {
                     labels: labels
                 ).encoded()
             },
+            eventTime: configuration.startTime &+ reached,
             stop: stop
         )
         summary.labels += labels.count

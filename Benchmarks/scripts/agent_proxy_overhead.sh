@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The agent's reverse-proxy overhead and memory, measured against calling the model directly in the same run
+# (docs/performance.md, "Agent"). The "model" is nginx answering a fixed JSON body, so the figures are the proxy's
+# own cost, not a model's. Load comes from wrk at two paced rates: one connection sending a request every
+# millisecond (≈ 1k requests/s) and ten connections doing the same (≈ 10k requests/s); wrk's `delay()` hook paces
+# each connection, and the rates reached are reported. While the proxy carries the 10k/s load, the agent's
+# resident memory (VmRSS, and VmHWM for the peak) is read from /proc.
+#
+# Usage: bash Benchmarks/scripts/agent_proxy_overhead.sh [seconds per run, default 15]
+# Needs: wrk and nginx (apt-get install wrk nginx-light), a release build of driftwatch (built here if missing).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration="${1:-15}"
+for tool in wrk nginx; do
+    command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light" >&2; exit 1; }
+done
+swift build -c release --scratch-path .build-release --product driftwatch 2>&1 | grep -v "prohibited flag" | tail -n 1
+driftwatch="$(swift build -c release --scratch-path .build-release --show-bin-path)/driftwatch"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+model_port="$(free_port)"
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$model_port;
+        location / {
+            default_type application/json;
+            return 200 '{"predictions": [7.5]}';
+        }
+    }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+
+"$driftwatch" collector --ingest 'tcp://127.0.0.1:*' --alerts 'tcp://127.0.0.1:*' --http 127.0.0.1:0 \
+    2> "$work/collector.log" &
+pids+=("$!")
+for _ in $(seq 1 100); do grep -q "zmq.ingest=" "$work/collector.log" && break; sleep 0.1; done
+ingest="$(grep -o "zmq.ingest=[^ ]*" "$work/collector.log" | head -n 1 | cut -d= -f2)"
+
+proxy_port="$(free_port)"
+"$driftwatch" agent --collector "$ingest" --model bench --listen "127.0.0.1:$proxy_port" \
+    --upstream "http://127.0.0.1:$model_port" --feature-names a,b,c,d --http 127.0.0.1:0 \
+    --spool-dir "$work/spool" --log-level warning 2> "$work/agent.log" &
+agent=$!
+pids+=("$agent")
+for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break; sleep 0.1; done
+
+cat > "$work/paced.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"instances": [[1.0, 2.0, 3.0, 4.0]]}'
+wrk.headers["Content-Type"] = "application/json"
+function delay() return 1 end
+LUA
+
+# Prints "rate p50_us p99_us" for one wrk run.
+measure() {
+    local url="$1" connections="$2"
+    wrk -t "$(( connections < 2 ? 1 : 2 ))" -c "$connections" -d "${duration}s" --latency -s "$work/paced.lua" "$url" \
+        > "$work/wrk.txt"
+    python3 - "$work/wrk.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def micros(label):
+    value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
+    return float(value) * {"us": 1, "ms": 1e3, "s": 1e6}[unit]
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+print(f"{rate:.0f} {micros('50'):.0f} {micros('99'):.0f}")
+PY
+}
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); ${duration} s per run; wrk paced at 1 request/ms/connection"
+printf "%-12s %-10s %12s %12s %12s\n" "connections" "path" "requests/s" "p50 µs" "p99 µs"
+for connections in 1 10; do
+    read -r direct_rate direct_p50 direct_p99 < <(measure "http://127.0.0.1:$model_port/v1/models/bench:predict" "$connections")
+    printf "%-12s %-10s %12s %12s %12s\n" "$connections" direct "$direct_rate" "$direct_p50" "$direct_p99"
+    read -r proxy_rate proxy_p50 proxy_p99 < <(measure "http://127.0.0.1:$proxy_port/v1/models/bench:predict" "$connections")
+    printf "%-12s %-10s %12s %12s %12s\n" "$connections" proxy "$proxy_rate" "$proxy_p50" "$proxy_p99"
+    printf "%-12s %-10s %12s %12s %12s\n" "$connections" added "" "$(( proxy_p50 - direct_p50 ))" "$(( proxy_p99 - direct_p99 ))"
+    if [[ "$connections" == 10 ]]; then
+        grep -E "VmRSS|VmHWM" "/proc/$agent/status" | tr -s ' \t' ' ' | sed 's/^/agent /'
+    fi
+done
