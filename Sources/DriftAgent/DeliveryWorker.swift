@@ -37,6 +37,8 @@ struct DeliveryWorker {
     private var nextToSend: UInt64
     private let clock = ContinuousClock()
     private var unreachableLogged = false
+    /// When the acknowledged sequence last advanced.
+    private var lastProgress: ContinuousClock.Instant?
     private var spoolFullLogged = false
 
     init(
@@ -181,6 +183,7 @@ struct DeliveryWorker {
 
     private mutating func acknowledge(upTo sequence: UInt64) {
         statistics.lastAcknowledgement = clock.now
+        if sequence > spool.acknowledged { lastProgress = clock.now }
         for record in spool.acknowledge(upTo: sequence) {
             statistics.batchesDelivered += 1
             statistics.eventsDelivered += record.events
@@ -190,8 +193,11 @@ struct DeliveryWorker {
         nextToSend = max(nextToSend, spool.acknowledged + 1)
     }
 
+    /// Resends overdue batches, but only while acknowledgements have stopped advancing: a collector that is slow but
+    /// progressing has them already, and resending would only add to its load.
     private mutating func resendOverdue(_ socket: ZeroMQSocket) {
         let now = clock.now
+        if let lastProgress, now - lastProgress < configuration.resendAfter { return }
         for index in inFlight.indices where now - inFlight[index].sentAt >= configuration.resendAfter {
             guard let record = spool.record(inFlight[index].sequence), send(record, socket) else { return }
             inFlight[index].sentAt = now

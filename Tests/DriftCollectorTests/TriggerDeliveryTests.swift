@@ -261,7 +261,7 @@ struct TriggerDeliveryTests {
         let run = try simulate(
             to: collector.ingestEndpoint,
             [
-                "--model", "fleet", "--models", "100", "--rate", "100", "--duration", "50", "--seed", "21",
+                "--model", "fleet", "--models", "100", "--rate", "60", "--duration", "50", "--seed", "21",
                 "--label-fraction", "0", "--incident", "feature_drift@10+10:amount*3",
                 "--incident", "feature_drift@32+10:amount*3",
             ]

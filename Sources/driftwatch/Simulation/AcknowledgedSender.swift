@@ -42,6 +42,9 @@ final class AcknowledgedSender {
     /// Acknowledgements that could not be decoded or named another agent.
     private(set) var badAcknowledgements = 0
 
+    /// When the acknowledged sequence last advanced (or the sender started).
+    private var lastProgress = ContinuousClock.now
+
     /// Batches sent (or queued) and not yet acknowledged.
     var unacknowledged: Int { window.count - head }
 
@@ -118,6 +121,7 @@ final class AcknowledgedSender {
         }
         guard ack.highestContiguousSequence > acknowledged else { return }
         acknowledged = min(ack.highestContiguousSequence, nextSequence - 1)
+        lastProgress = clock.now
         while head < window.count && window[head].sequence <= acknowledged { head += 1 }
         if head > 256 && head * 2 > window.count {
             window.removeFirst(head)
@@ -125,8 +129,11 @@ final class AcknowledgedSender {
         }
     }
 
+    /// Resends overdue batches, but only while acknowledgements have stopped advancing: a collector that is slow but
+    /// progressing has the batches already, and resending them would only add to its load.
     private func resendOverdue() throws {
         let now = clock.now
+        guard now - lastProgress >= resendAfter else { return }
         var index = head
         while index < window.count {
             if let lastSent = window[index].lastSent, now - lastSent < resendAfter {
