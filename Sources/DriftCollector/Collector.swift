@@ -56,6 +56,8 @@ public struct Collector: Sendable {
             host: configuration.httpHost,
             port: configuration.httpPort,
             logger: httpLogger,
+            apiToken: configuration.apiToken,
+            apiTokenForReads: configuration.apiTokenForReads,
             onRunning: { port in
                 address.listening(on: port)
                 await onHTTPRunning(port)

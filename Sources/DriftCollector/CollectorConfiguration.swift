@@ -43,6 +43,11 @@ public struct CollectorConfiguration: Sendable {
     public var curveKeyPair: CurveKeyPair? = nil
     /// Public keys of the agents and subscribers admitted when ``curveKeyPair`` is set.
     public var allowedClientKeys: [CurveKey] = []
+    /// A bearer token the HTTP API requires on write endpoints (and on reads with ``apiTokenForReads``); nil leaves
+    /// the API open (bind it to loopback then).
+    public var apiToken: String? = nil
+    /// Whether reads (and `/metrics`) need the token too; `/healthz` and `/readyz` never do.
+    public var apiTokenForReads = false
     /// Events per second each agent may send (a token bucket with a burst of two seconds' worth); batches beyond
     /// it are acknowledged, dropped and counted (`rate_limited`). 0 means no limit.
     public var agentEventsPerSecond: Double = 0

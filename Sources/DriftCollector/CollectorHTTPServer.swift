@@ -26,9 +26,14 @@ enum CollectorHTTPServer {
         host: String,
         port: Int,
         logger: Logger,
+        apiToken: String? = nil,
+        apiTokenForReads: Bool = false,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
         let router = Router()
+        if let apiToken {
+            router.add(middleware: BearerTokenMiddleware(token: apiToken, protectReads: apiTokenForReads))
+        }
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
             let status = core.current

@@ -18,6 +18,10 @@ struct CollectorAPIClient: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 30
+        // A collector started with --api-token-file requires the same token on writes (docs/security.md).
+        if let token = ProcessInfo.processInfo.environment["DRIFTWATCH_API_TOKEN"], !token.isEmpty {
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

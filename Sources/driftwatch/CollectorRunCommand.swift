@@ -128,6 +128,17 @@ struct CollectorRunCommand: AsyncParsableCommand {
     )
     var allowed: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "A file holding a bearer token the HTTP API requires on write endpoints (clients set DRIFTWATCH_API_TOKEN).",
+            valueName: "file"
+        )
+    )
+    var apiTokenFile: String?
+
+    @Flag(help: "With --api-token-file, require the token on reads and /metrics too (not on /healthz, /readyz).")
+    var apiTokenForReads = false
+
     @Flag(help: "Allow plain (unencrypted) TCP on non-loopback addresses without --curve-secret.")
     var insecure = false
 
@@ -151,7 +162,13 @@ struct CollectorRunCommand: AsyncParsableCommand {
     var clock: String = "wall"
 
     func validate() throws {
+        guard apiTokenFile != nil || !apiTokenForReads else {
+            throw ValidationError("--api-token-for-reads needs --api-token-file.")
+        }
         guard agentRateLimit >= 0 else { throw ValidationError("--agent-rate-limit must be 0 or more.") }
+        guard apiTokenFile != nil || !apiTokenForReads else {
+            throw ValidationError("--api-token-for-reads needs --api-token-file.")
+        }
         if curveSecret == nil {
             guard allowed.isEmpty else { throw ValidationError("--allow needs --curve-secret.") }
             let exposed = [ingest, alerts, pull].compactMap { $0 }.filter { !Self.isLocal($0) }
@@ -230,6 +247,15 @@ struct CollectorRunCommand: AsyncParsableCommand {
         settings.alertmanagerURLs = try parseURLs(alertmanagers, flag: "--alertmanager")
         settings.alertmanagerResendInterval = .milliseconds(Int64(alertmanagerResend * 1000))
         settings.agentEventsPerSecond = agentRateLimit
+        if let apiTokenFile {
+            let token = (try? String(contentsOfFile: apiTokenFile, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let token, token.count >= 16 else {
+                throw CommandFailure("--api-token-file \(apiTokenFile): cannot read a token of at least 16 characters")
+            }
+            settings.apiToken = token
+            settings.apiTokenForReads = apiTokenForReads
+        }
         if let curveSecret {
             do {
                 settings.curveKeyPair = try CurveKeyFile.loadKeyPair(path: curveSecret)

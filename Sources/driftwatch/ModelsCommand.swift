@@ -81,6 +81,9 @@ struct ModelsCommand: AsyncParsableCommand {
         guard let url = URL(string: trimmed + "/api/v1/models") else { throw CommandFailure("not a URL: \(base)") }
         var request = URLRequest(url: url)
         request.timeoutInterval = 10
+        if let token = ProcessInfo.processInfo.environment["DRIFTWATCH_API_TOKEN"], !token.isEmpty {
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        }
         let (data, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200,
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],

@@ -256,4 +256,35 @@ struct SecurityTests {
             .flatMap { $0.split(whereSeparator: \.isWhitespace).dropFirst().first }.flatMap { Int($0) } ?? 0
         #expect(resident > 0 && resident < 512 * 1024)
     }
+
+    @Test("HTTP: a bearer token guards the write endpoints (and reads when asked); probes stay open")
+    func bearerToken() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokenFile = directory.appendingPathComponent("token").path
+        let token = "s3cret-token-0123456789"
+        try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        for protectReads in [false, true] {
+            let collector = try CollectorProcess(
+                ["--api-token-file", tokenFile] + (protectReads ? ["--api-token-for-reads"] : [])
+            )
+            defer { _ = try? collector.stop() }
+            let base = "http://127.0.0.1:\(collector.httpPort)"
+            let body = Data(#"{"model":"m","reason":"test"}"#.utf8)
+            let json = ["Content-Type": "application/json"]
+            #expect(try await HTTP.request("POST", base + "/api/v1/triggers", body: body, headers: json).status == 401)
+            let wrong = json.merging(["Authorization": "Bearer s3cret-token-0123456788"]) { $1 }
+            #expect(try await HTTP.request("POST", base + "/api/v1/triggers", body: body, headers: wrong).status == 401)
+            let right = json.merging(["Authorization": "Bearer \(token)"]) { $1 }
+            #expect(try await HTTP.request("POST", base + "/api/v1/triggers", body: body, headers: right).status != 401)
+            #expect(try await HTTP.request("GET", base + "/api/v1/models").status == (protectReads ? 401 : 200))
+            #expect(try await HTTP.request("GET", base + "/metrics").status == (protectReads ? 401 : 200))
+            #expect(
+                try await HTTP.request("GET", base + "/api/v1/models", headers: ["Authorization": "Bearer \(token)"])
+                    .status == 200
+            )
+            #expect(try await HTTP.request("GET", base + "/healthz").status == 200)
+            #expect(try await HTTP.request("GET", base + "/readyz").status == 200)
+        }
+    }
 }
