@@ -49,7 +49,18 @@ struct ProxyResponder: HTTPResponder {
         let requestCapture = recorded ? BodyCapture(limit: configuration.captureLimitBytes) : nil
         var exchange = Exchange(requestID: requestID, timestamp: timestamp, requestCapture: requestCapture)
 
-        let outbound = makeUpstreamRequest(request, requestID: requestID, capture: requestCapture)
+        var outbound = makeUpstreamRequest(request, requestID: requestID, capture: requestCapture)
+        // A request body of known length within the capture limit (every usual inference request) is read whole
+        // and sent as one buffer. Streaming it instead races with an upstream that answers before reading it all:
+        // the server then drains the rest of the body while the client is still iterating it, and two readers of
+        // one body stream are a fatal error in NIO.
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > 0,
+            length <= configuration.captureLimitBytes
+        {
+            let buffer = try await request.body.collect(upTo: length)
+            requestCapture?.append(buffer)
+            outbound.body = .bytes(buffer)
+        }
         let upstreamResponse: HTTPClientResponse
         do {
             upstreamResponse = try await client.execute(
