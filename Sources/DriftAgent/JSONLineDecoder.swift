@@ -155,7 +155,11 @@ public struct JSONLineDecoder: Sendable {
         switch object["timestamp_ns"] {
         case nil, .null?: break
         case .number(let value)? where value == value.rounded() && abs(value) < 9.3e18:
-            return bytes.flatMap { exactInteger(after: "\"timestamp_ns\"", in: $0) } ?? Int64(value)
+            // Between Int64.max and 9.3e18 only the exact text can be in range: the double itself is not.
+            if let exact = bytes.flatMap({ exactInteger(after: "\"timestamp_ns\"", in: $0) }) ?? Int64(exactly: value) {
+                return exact
+            }
+            throw AgentError(.invalidJSON, "\"timestamp_ns\" is out of range")
         default: throw AgentError(.invalidJSON, "\"timestamp_ns\" must be an integer")
         }
         switch object["timestamp"] {
