@@ -172,17 +172,43 @@ public struct JSONLineDecoder: Sendable {
 
     /// The integer literal that follows `key` and a colon in `bytes`, if it is a plain integer.
     private static func exactInteger(after key: String, in bytes: [UInt8]) -> Int64? {
+        // Walk the top-level object only (depth 1, outside strings), so a nested member of the same name is not
+        // taken for it; when the key repeats, the last one wins, as in the parsed document.
         let pattern = Array(key.utf8)
-        guard bytes.count > pattern.count else { return nil }
-        var start = 0
-        while start + pattern.count <= bytes.count {
-            if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { break }
-            start += 1
-        }
-        var index = start + pattern.count
-        while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x3A) {
+        var found: Int64?
+        var depth = 0
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: "\""):
+                let stringStart = index
+                index += 1
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                if depth == 1 && bytes[stringStart..<min(index + 1, bytes.count)].elementsEqual(pattern) {
+                    var value = index + 1
+                    while value < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[value]) { value += 1 }
+                    if value < bytes.count && bytes[value] == UInt8(ascii: ":") {
+                        found = integerLiteral(in: bytes, from: value + 1)
+                    }
+                }
+            default:
+                break
+            }
             index += 1
         }
+        return found
+    }
+
+    /// The plain integer literal starting at `start` (after whitespace), or nil if the value is anything else.
+    private static func integerLiteral(in bytes: [UInt8], from start: Int) -> Int64? {
+        var index = start
+        while index < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
         var end = index
         if end < bytes.count && bytes[end] == UInt8(ascii: "-") { end += 1 }
         while end < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) { end += 1 }

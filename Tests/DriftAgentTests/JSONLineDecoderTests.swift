@@ -51,6 +51,17 @@ struct JSONLineDecoderTests {
         )
     }
 
+    @Test("The exact nanosecond time is the top-level timestamp_ns, not a nested member of the same name")
+    func nestedTimestampIgnored() throws {
+        let item = try decode(#"{"features":{"timestamp_ns":5},"timestamp_ns":1732300000123456789}"#)
+        guard case .event(let event) = item else {
+            Issue.record("expected an event")
+            return
+        }
+        #expect(event.timestamp == 1_732_300_000_123_456_789)
+        #expect(event.numericFeatures["timestamp_ns"] == 5)
+    }
+
     @Test("A label line")
     func label() throws {
         #expect(
