@@ -227,8 +227,10 @@ extension Duration {
         return seconds * 1000 + partial
     }
 
-    /// The timeout `zmq_poll` takes: milliseconds, clamped; negative durations mean "wait forever" (-1).
+    /// The timeout `zmq_poll` takes: milliseconds, rounded up and clamped. A negative duration — a deadline that
+    /// passed between the caller's check and its subtraction — means "do not wait" (0), never libzmq's "wait
+    /// forever" (-1): that reading once left a replay blocked in a poll no message would end, deaf to SIGTERM.
     var pollMilliseconds: Int {
-        self < .zero ? -1 : Int(clamping: milliseconds)
+        self <= .zero ? 0 : Int(clamping: milliseconds)
     }
 }

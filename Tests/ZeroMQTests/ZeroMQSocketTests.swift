@@ -4,6 +4,17 @@ import ZeroMQ
 
 @Suite("ZeroMQ sockets")
 struct ZeroMQSocketTests {
+    @Test("A negative receive timeout (a deadline already past) returns at once instead of waiting forever")
+    func negativeTimeoutDoesNotBlock() throws {
+        let context = try ZeroMQContext()
+        let pull = try ZeroMQSocket(context, type: .pull)
+        _ = try pull.bind("tcp://127.0.0.1:*")
+        // With nothing to receive, a wait-forever reading of -1 ms would never return.
+        #expect(try pull.receive(timeout: .milliseconds(-1)) == nil)
+        #expect(try pull.poll(.readable, timeout: .seconds(-5)) == false)
+        pull.close()
+    }
+
     @Test("PUSH to PULL over tcp with an ephemeral port carries multipart messages byte for byte")
     func pushPullTCP() throws {
         let context = try ZeroMQContext()
