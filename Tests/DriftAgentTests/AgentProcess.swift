@@ -154,3 +154,35 @@ struct UDPSender {
 
     func close() { _ = Glibc.close(descriptor) }
 }
+
+/// A collector configuration that decides quickly, and traffic that drifts under it: 40 reference events per model
+/// near 0, then 40 near 6, so a model's data-drift alert fires after its 80th event.
+enum QuickDrift {
+    /// Writes the configuration (plus `extra` top-level YAML) into `directory`; returns its path.
+    static func configuration(in directory: URL, extra: String = "") throws -> String {
+        let path = directory.appendingPathComponent("collector.yaml").path
+        try """
+        defaults:
+          evaluate_every_events: 20
+          reference:
+            policy: first_events
+            events: 40
+          current_window_events: 40
+          data_drift:
+            min_samples: 20
+          alerts:
+            for: 0s
+            keep_firing_for: 10m
+        \(extra)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The 80 JSON lines of one model: 40 reference values near 0, then 40 drifted ones near 6.
+    static func lines(_ model: String) -> [String] {
+        (0..<80).map { index in
+            let value = (index < 40 ? 0.0 : 6.0) + Double((index * 7) % 13) / 13
+            return #"{"model":"\#(model)","features":{"x":\#(value)}}"#
+        }
+    }
+}

@@ -13,33 +13,6 @@ struct SecurityTests {
         #expect(output.status == 0, "\(output.standardError)")
     }
 
-    private static func configuration(in directory: URL, extra: String = "") throws -> String {
-        let path = directory.appendingPathComponent("collector.yaml").path
-        try """
-        defaults:
-          evaluate_every_events: 20
-          reference:
-            policy: first_events
-            events: 40
-          current_window_events: 40
-          data_drift:
-            min_samples: 20
-          alerts:
-            for: 0s
-            keep_firing_for: 10m
-        \(extra)
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
-    /// 40 reference values near 0 and 40 drifted ones near 6 for `model`.
-    private static func driftingTraffic(_ model: String, feature: String = "x") -> [String] {
-        (0..<80).map { index in
-            let value = (index < 40 ? 0.0 : 6.0) + Double((index * 7) % 13) / 13
-            return #"{"model":"\#(model)","features":{"\#(feature)":\#(value)}}"#
-        }
-    }
-
     private static func send(_ lines: [String], to port: UInt16) async throws {
         let sender = UDPSender(port: port)
         defer { sender.close() }
@@ -70,7 +43,7 @@ struct SecurityTests {
         }
         let keyPath = { (name: String) in directory.appendingPathComponent(name).path }
         let collector = try CollectorProcess([
-            "--config", try Self.configuration(in: directory), "--curve-secret", keyPath("collector.secret"),
+            "--config", try QuickDrift.configuration(in: directory), "--curve-secret", keyPath("collector.secret"),
             "--allow", allow.path,
         ])
         defer { _ = try? collector.stop() }
@@ -109,8 +82,8 @@ struct SecurityTests {
             expectUDP: true
         )
         defer { rogue.process.signal(SIGTERM) }
-        try await Self.send(Self.driftingTraffic("trusted"), to: try #require(agent.udpPort))
-        try await Self.send(Self.driftingTraffic("intruder"), to: try #require(rogue.udpPort))
+        try await Self.send(QuickDrift.lines("trusted"), to: try #require(agent.udpPort))
+        try await Self.send(QuickDrift.lines("intruder"), to: try #require(rogue.udpPort))
 
         #expect(try await agent.waitForMetric("events_acknowledged_total") { $0 >= 80 } == 80)
         let trusted = try await collector.waitForModel("trusted") { ($0["events_seen"] as? Int) == 80 }
@@ -149,7 +122,7 @@ struct SecurityTests {
         let keyPath = { (name: String) in directory.appendingPathComponent(name).path }
 
         func capture(curve: Bool) async throws -> Data {
-            var arguments = ["--config", try Self.configuration(in: directory)]
+            var arguments = ["--config", try QuickDrift.configuration(in: directory)]
             if curve { arguments += ["--curve-secret", keyPath("collector.secret"), "--allow", keyPath("agent.pub")] }
             let collector = try CollectorProcess(arguments)
             defer { _ = try? collector.stop() }
@@ -195,7 +168,7 @@ struct SecurityTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let collector = try CollectorProcess([
-            "--config", try Self.configuration(in: directory, extra: "limits:\n  max_models: 200"),
+            "--config", try QuickDrift.configuration(in: directory, extra: "limits:\n  max_models: 200"),
             "--agent-rate-limit", "1000",
         ])
         defer { _ = try? collector.stop() }
@@ -221,7 +194,7 @@ struct SecurityTests {
             expectUDP: true
         )
         defer { flooder.process.signal(SIGTERM) }
-        let traffic = Self.driftingTraffic("steady")
+        let traffic = QuickDrift.lines("steady")
         try await Self.send(Array(traffic.prefix(40)), to: try #require(good.udpPort))
         _ = try await collector.waitForModel("steady") { ($0["events_seen"] as? Int) == 40 }
 

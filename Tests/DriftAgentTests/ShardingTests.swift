@@ -19,24 +19,6 @@ struct ShardingTests {
         }
     }
 
-    private static func configuration(in directory: URL) throws -> String {
-        let path = directory.appendingPathComponent("shard.yaml").path
-        try """
-        defaults:
-          evaluate_every_events: 20
-          reference:
-            policy: first_events
-            events: 40
-          current_window_events: 40
-          data_drift:
-            min_samples: 20
-          alerts:
-            for: 0s
-            keep_firing_for: 10m
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     private static func writeList(_ shards: [Shard], to path: String) throws {
         var text = "shards:\n"
         for shard in shards.map(\.entry) {
@@ -52,9 +34,8 @@ struct ShardingTests {
         defer { sender.close() }
         var sent = 0
         for model in models {
-            for index in 0..<80 {
-                let value = (index < 40 ? 0.0 : 6.0) + Double((index * 7) % 13) / 13
-                sender.send(#"{"model":"\#(model)","features":{"x":\#(value)}}"#)
+            for line in QuickDrift.lines(model) {
+                sender.send(line)
                 sent += 1
                 if sent % 200 == 0 { try await Task.sleep(for: .milliseconds(20)) }
             }
@@ -104,7 +85,7 @@ struct ShardingTests {
     func scaleOut() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = try Self.configuration(in: directory)
+        let configuration = try QuickDrift.configuration(in: directory)
         var shards: [Shard] = []
         defer { for shard in shards { _ = try? shard.collector.stop() } }
         for name in ["shard-a", "shard-b", "shard-c"] {
