@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -61,7 +62,8 @@ let package = Package(
         ),
         .target(
             name: "DriftEngine",
-            dependencies: ["DriftStatistics", "DriftProtocol"],
+            // Crypto only for the keyed request-id hash of the privacy options (HMAC-SHA256).
+            dependencies: ["DriftStatistics", "DriftProtocol", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The collector service: the only target with the server dependencies (NIO via Hummingbird, GRDB, Yams).

@@ -31,6 +31,8 @@ public struct Collector: Sendable {
     /// - Parameter onHTTPRunning: called with the HTTP port once the server listens (useful with port 0).
     /// - Throws: when a socket cannot be bound or the state store cannot be opened.
     public func run(onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        // Refuse to start, before binding anything, when a model hashes request ids without a privacy key.
+        _ = try PrivacyFilter(resolver: resolver, key: configuration.privacyKey)
         let registry = PrometheusCollectorRegistry()
         let metrics = CollectorMetrics(registry: registry)
         let sinks = AlertSink.configured(in: configuration)
@@ -63,7 +65,12 @@ public struct Collector: Sendable {
                 await onHTTPRunning(port)
             }
         )
-        let reload = ReloadService(path: configuration.configurationPath, core: core, logger: logger)
+        let reload = ReloadService(
+            path: configuration.configurationPath,
+            privacyKey: configuration.privacyKey,
+            core: core,
+            logger: logger
+        )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let outbox {
             var deliveryLogger = logger

@@ -51,6 +51,9 @@ public struct CollectorConfiguration: Sendable {
     /// Events per second each agent may send (a token bucket with a burst of two seconds' worth); batches beyond
     /// it are acknowledged, dropped and counted (`rate_limited`). 0 means no limit.
     public var agentEventsPerSecond: Double = 0
+    /// The privacy key (`--privacy-key`, at least 32 bytes) for models whose `privacy.request_ids` is `hash`;
+    /// kept out of the engine and its checkpoints.
+    public var privacyKey: [UInt8]? = nil
 
     /// Where retraining triggers are delivered (each sink receives every trigger); empty keeps them in the outbox.
     public var triggerSinks: [TriggerSink] = []

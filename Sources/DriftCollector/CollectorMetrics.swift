@@ -17,6 +17,7 @@ struct CollectorMetrics: Sendable {
     let rejectedOutOfOrder: Counter
     let rejectedUnexpectedType: Counter
     let rejectedRateLimited: Counter
+    let rejectedLabelsPrivacy: Counter
     let clientsAdmitted: Counter
     let clientsRefused: Counter
     let alertsPublished: Counter
@@ -71,6 +72,8 @@ struct CollectorMetrics: Sendable {
         rejectedOutOfOrder = rejected("too_far_ahead")
         rejectedUnexpectedType = rejected("unexpected_type")
         rejectedRateLimited = rejected("rate_limited")
+        // Label batches of a model whose privacy settings drop request ids: they could never join.
+        rejectedLabelsPrivacy = rejected("labels_without_request_ids")
         let authenticationHelp = "CURVE handshakes decided by the allow-list (ZAP), by result."
         clientsAdmitted = registry.makeCounter(
             name: "driftwatch_zap_decisions_total",

@@ -31,6 +31,8 @@ struct IngestLoop: ~Copyable {
     private var triggers = TriggerEvaluator()
     /// Event time for `--clock event`.
     private var eventClock = EventClock()
+    /// Each model's privacy settings, applied before the engine (and so its checkpoints) sees a batch.
+    private var privacy: PrivacyFilter
 
     init(
         configuration: CollectorConfiguration,
@@ -39,7 +41,7 @@ struct IngestLoop: ~Copyable {
         store: CheckpointStore?,
         logger: Logger,
         clock: @escaping @Sendable () -> Int64 = wallClockNanoseconds
-    ) {
+    ) throws {
         self.configuration = configuration
         self.core = core
         self.store = store
@@ -48,6 +50,7 @@ struct IngestLoop: ~Copyable {
         self.resolver = resolver
         self.currentResolver = resolver
         self.engine = MonitorEngine(resolver: resolver)
+        self.privacy = try PrivacyFilter(resolver: resolver, key: configuration.privacyKey)
     }
 
     /// Runs until ``CollectorCore/requestStop()``; throws only when the sockets cannot be set up.
@@ -222,8 +225,9 @@ struct IngestLoop: ~Copyable {
             } else if disposition == .accept {
                 core.metrics.eventBatches.increment()
                 core.metrics.events.increment(by: Int64(batch.count))
+                let kept = privacy.apply(batch)
                 let notifications =
-                    configuration.eventClock ? eventClock.ingest(batch, into: &engine) : engine.ingest(batch)
+                    configuration.eventClock ? eventClock.ingest(kept, into: &engine) : engine.ingest(kept)
                 publish(notifications, on: publisher)
                 // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
                 if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
@@ -238,14 +242,17 @@ struct IngestLoop: ~Copyable {
                 agent: batch.header.agentID,
                 sequence: batch.header.sequence
             )
-            if disposition == .accept {
+            if disposition == .accept, let kept = privacy.apply(batch) {
                 core.metrics.labelBatches.increment()
                 core.metrics.labels.increment(by: Int64(batch.labels.count))
                 let notifications =
-                    configuration.eventClock ? eventClock.ingest(batch, into: &engine) : engine.ingest(batch)
+                    configuration.eventClock ? eventClock.ingest(kept, into: &engine) : engine.ingest(kept)
                 publish(notifications, on: publisher)
                 // A fast replay can fire and resolve an alert between two ticks: decide while it fires.
                 if triggers.hasUnconsumedAlerts { decideTriggers(at: engine.eventTime ?? clock()) }
+            } else if disposition == .accept {
+                // Acknowledged like a stored batch: the model's privacy settings drop request ids.
+                core.metrics.rejectedLabelsPrivacy.increment()
             } else {
                 count(disposition)
             }
@@ -360,6 +367,10 @@ struct IngestLoop: ~Copyable {
         for command in core.takeCommands() {
             switch command {
             case .reconfigure(let resolver):
+                // The reload service checked that the new configuration has the privacy key it needs.
+                if let filter = try? PrivacyFilter(resolver: resolver, key: configuration.privacyKey) {
+                    privacy = filter
+                }
                 engine.reconfigure(resolver)
                 currentResolver = resolver
                 core.update { $0.resolver = resolver }

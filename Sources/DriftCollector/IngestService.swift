@@ -18,7 +18,7 @@ struct IngestService: Service {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let thread = Thread {
                     do {
-                        let loop = IngestLoop(
+                        let loop = try IngestLoop(
                             configuration: configuration,
                             resolver: resolver,
                             core: core,

@@ -1,3 +1,4 @@
+import DriftEngine
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -7,6 +8,7 @@ import UnixSignals
 /// the file, line and key, and bumps `driftwatch_config_reloads_total{result="failure"}`.
 struct ReloadService: Service {
     let path: String?
+    let privacyKey: [UInt8]?
     let core: CollectorCore
     let logger: Logger
 
@@ -18,6 +20,7 @@ struct ReloadService: Service {
             }
             do {
                 let resolver = try ConfigurationFile.load(path: path)
+                _ = try PrivacyFilter(resolver: resolver, key: privacyKey)
                 core.send(.reconfigure(resolver))
                 core.metrics.reloadSuccesses.increment()
                 logger.info("Configuration reloaded", metadata: ["config.file": "\(path)"])

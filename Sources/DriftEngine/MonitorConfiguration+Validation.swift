@@ -62,6 +62,7 @@ extension MonitorConfiguration {
         }
         if accuracy.joinTTLNanoseconds < 1 { v.add("accuracy.join_ttl", "must be positive") }
         v.atLeast("accuracy.max_pending", accuracy.maxPending, 1)
+        v.unit("privacy.sketch_relative_accuracy", privacy.sketchRelativeAccuracy)
         if [.f1, .precision, .recall].contains(accuracy.metric) && accuracy.positiveClass == nil {
             v.add("accuracy.positive_class", "must be set for metric \(accuracy.metric.rawValue)")
         }

@@ -38,6 +38,8 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
     public var lifecycle: LifecycleSettings = LifecycleSettings()
     /// When firing alerts become a retraining trigger (`retrain`; off by default).
     public var retrain: TriggerPolicy = TriggerPolicy()
+    /// What is kept of request ids and feature values (`privacy`; everything by default).
+    public var privacy: PrivacySettings = PrivacySettings()
     /// Per-feature overrides by exact feature name or glob (`features`).
     public var features: [String: FeatureOverride] = [:]
 
@@ -61,6 +63,7 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
         case customMetrics = "custom_metrics"
         case lifecycle = "alerts"
         case retrain
+        case privacy
         case features
     }
 
@@ -96,6 +99,7 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
         customMetrics = try c.section(.customMetrics, base: base.customMetrics)
         lifecycle = try c.section(.lifecycle, base: base.lifecycle)
         retrain = try c.section(.retrain, base: base.retrain)
+        privacy = try c.section(.privacy, base: base.privacy)
         features = base.features
         if c.contains(.features) {
             let map = try c.nestedContainer(keyedBy: DynamicCodingKey.self, forKey: .features)
@@ -128,6 +132,7 @@ public struct MonitorConfiguration: Sendable, Hashable, Codable, LayeredDecodabl
         try c.encode(customMetrics, forKey: .customMetrics)
         try c.encode(lifecycle, forKey: .lifecycle)
         try c.encode(retrain, forKey: .retrain)
+        try c.encode(privacy, forKey: .privacy)
         try c.encode(features, forKey: .features)
     }
 

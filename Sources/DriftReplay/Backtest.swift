@@ -21,6 +21,8 @@ public struct Backtest: Sendable {
         public var duplicates = 0
         /// Wire messages that could not be decoded (or were not batches).
         public var rejected = 0
+        /// Labels withheld because their model's privacy settings drop request ids.
+        public var labelsWithheld = 0
     }
 
     /// The engine, for snapshots after the run.
@@ -29,11 +31,16 @@ public struct Backtest: Sendable {
     public private(set) var counts = Counts()
     private var clock = EventClock()
     private var sequences = SequenceTracker()
+    private let privacy: PrivacyFilter?
 
     /// Creates a backtest with a fresh engine.
-    /// - Parameter resolver: the configuration.
-    public init(resolver: ConfigurationResolver) {
+    /// - Parameters:
+    ///   - resolver: the configuration.
+    ///   - privacy: the filter the collector would apply before its engine (the configuration's `privacy`
+    ///     sections with the deployment's key), or nil to feed batches as they are.
+    public init(resolver: ConfigurationResolver, privacy: PrivacyFilter? = nil) {
         engine = MonitorEngine(resolver: resolver)
+        self.privacy = privacy
     }
 
     /// The newest event time seen (ns), or nil before the first event.
@@ -99,13 +106,21 @@ public struct Backtest: Sendable {
     public mutating func feed(_ batch: EventBatch) -> [AlertNotification] {
         counts.events += batch.count
         counts.eventBatches += 1
-        return clock.ingest(batch, into: &engine)
+        return clock.ingest(privacy?.apply(batch) ?? batch, into: &engine)
     }
 
     /// Feeds a batch of labels (no deduplication).
     /// - Parameter batch: the labels.
     /// - Returns: the notifications it caused.
     public mutating func feed(_ batch: LabelBatch) -> [AlertNotification] {
+        var batch = batch
+        if let privacy {
+            guard let kept = privacy.apply(batch) else {
+                counts.labelsWithheld += batch.labels.count
+                return []
+            }
+            batch = kept
+        }
         counts.labels += batch.labels.count
         counts.labelBatches += 1
         return clock.ingest(batch, into: &engine)

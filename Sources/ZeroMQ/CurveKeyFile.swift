@@ -60,7 +60,9 @@ public enum CurveKeyFile {
         return keys
     }
 
-    private static func checkPrivate(_ path: String) throws {
+    /// Refuses a secret file that group or others may read (any secret driftwatch loads, not only CURVE keys).
+    /// - Throws: ``Problem`` naming the file, its mode and the `chmod` that fixes it.
+    public static func checkPrivate(_ path: String) throws {
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)

@@ -150,6 +150,14 @@ struct CollectorRunCommand: AsyncParsableCommand {
     )
     var agentRateLimit: Double = 0
 
+    @Option(
+        help: ArgumentHelp(
+            "The privacy key for models whose privacy.request_ids is hash (docs/security.md): at least 32 bytes, mode 0600.",
+            valueName: "file"
+        )
+    )
+    var privacyKey: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -166,9 +174,6 @@ struct CollectorRunCommand: AsyncParsableCommand {
             throw ValidationError("--api-token-for-reads needs --api-token-file.")
         }
         guard agentRateLimit >= 0 else { throw ValidationError("--agent-rate-limit must be 0 or more.") }
-        guard apiTokenFile != nil || !apiTokenForReads else {
-            throw ValidationError("--api-token-for-reads needs --api-token-file.")
-        }
         if curveSecret == nil {
             guard allowed.isEmpty else { throw ValidationError("--allow needs --curve-secret.") }
             let exposed = [ingest, alerts, pull].compactMap { $0 }.filter { !Self.isLocal($0) }
@@ -247,6 +252,12 @@ struct CollectorRunCommand: AsyncParsableCommand {
         settings.alertmanagerURLs = try parseURLs(alertmanagers, flag: "--alertmanager")
         settings.alertmanagerResendInterval = .milliseconds(Int64(alertmanagerResend * 1000))
         settings.agentEventsPerSecond = agentRateLimit
+        settings.privacyKey = try privacyKey.map { try PrivacyKeyFile.load(path: $0) }
+        do {
+            _ = try PrivacyFilter(resolver: resolver, key: settings.privacyKey)
+        } catch {
+            throw CommandFailure("invalid configuration: \(error)")
+        }
         if let apiTokenFile {
             let token = (try? String(contentsOfFile: apiTokenFile, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)

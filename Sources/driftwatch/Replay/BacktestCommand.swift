@@ -76,6 +76,14 @@ struct BacktestCommand: ParsableCommand {
     )
     var nab = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The deployment's privacy key, when the configuration hashes request ids (privacy.request_ids: hash).",
+            valueName: "file"
+        )
+    )
+    var privacyKey: String?
+
     func validate() throws {
         guard CSVColumnMapping.TimestampFormat(rawValue: timestampFormat) != nil else {
             throw ValidationError("--timestamp-format must be seconds, milliseconds, nanoseconds or iso8601.")
@@ -98,7 +106,17 @@ struct BacktestCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error.description)
         }
-        var backtest = Backtest(resolver: resolver)
+        let privacy: PrivacyFilter
+        do {
+            privacy = try PrivacyFilter(
+                resolver: resolver,
+                key: try privacyKey.map { try PrivacyKeyFile.load(path: $0) }
+            )
+        } catch let error as PrivacyFilter.MissingKey {
+            throw CommandFailure("invalid configuration: \(error)")
+        }
+        // Judge exactly what the collector would keep: its privacy filter runs before its engine too.
+        var backtest = Backtest(resolver: resolver, privacy: privacy.isIdentity ? nil : privacy)
         let notifications = backtest.run(BacktestInput.merge(perFile))
         var output = ""
         if json {

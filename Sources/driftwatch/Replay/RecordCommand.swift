@@ -1,4 +1,6 @@
 import ArgumentParser
+import DriftCollector
+import DriftEngine
 import DriftProtocol
 import DriftReplay
 import Foundation
@@ -16,6 +18,8 @@ struct RecordCommand: ParsableCommand {
             --max-file-size MiB; with --max-files the oldest files are deleted. It does not run the engine: point \
             agents (or a second agent) at it, then backtest or replay the files. Stops after --duration seconds or \
             on Ctrl-C, closing the current file cleanly. See docs/capture.md.
+
+            With --config, each model's privacy settings (docs/security.md) apply before anything is written:             request ids are hashed (with --privacy-key) or dropped, and numeric values are reduced to sketch             buckets, exactly as the collector keeps them; messages that cannot be decoded are then not recorded.
             """
     )
 
@@ -40,6 +44,17 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds (0: until Ctrl-C).")
     var duration: Double = 0
 
+    @Option(help: "The collector's YAML configuration: its privacy sections apply to what is recorded.")
+    var config: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The deployment's privacy key, when the configuration hashes request ids (privacy.request_ids: hash).",
+            valueName: "file"
+        )
+    )
+    var privacyKey: String?
+
     func validate() throws {
         guard maxFileSize * 1_048_576 >= 1024 else { throw ValidationError("--max-file-size must be ≥ 0.001 MiB.") }
         guard maxFiles >= 0 else { throw ValidationError("--max-files must be ≥ 0.") }
@@ -47,6 +62,7 @@ struct RecordCommand: ParsableCommand {
     }
 
     func run() throws {
+        let privacy = try makePrivacyFilter()
         let stop = StopSignal()
         let writer: CaptureWriter
         do {
@@ -98,14 +114,25 @@ struct RecordCommand: ParsableCommand {
                         continue
                     }
                     if tracker.accept(agent: header.agentID, sequence: header.sequence) {
+                        let stored: [UInt8]?
+                        switch privacy.map({ Self.filtered(bytes, by: $0) }) {
+                        case .none: stored = bytes
+                        case .some(.kept(let message)): stored = message
+                        case .some(.withheld): stored = nil
+                        case .some(.undecodable):
+                            stored = nil
+                            rejected += 1
+                        }
                         do {
-                            try writer.write(
-                                CaptureRecord(
-                                    arrivalTime: wallClockNanoseconds(),
-                                    channel: viaRouter ? .acknowledged : .pull,
-                                    message: bytes
+                            if let stored {
+                                try writer.write(
+                                    CaptureRecord(
+                                        arrivalTime: wallClockNanoseconds(),
+                                        channel: viaRouter ? .acknowledged : .pull,
+                                        message: stored
+                                    )
                                 )
-                            )
+                            }
                         } catch {
                             writer.close()
                             throw CommandFailure(error.description)
@@ -130,6 +157,48 @@ struct RecordCommand: ParsableCommand {
                 + "(\(writer.filesDeleted) deleted by --max-files), \(duplicates) duplicates, \(rejected) rejected"
         )
         for file in writer.files { print(file) }
+    }
+
+    /// The configuration's privacy filter, or nil when it keeps everything (messages are recorded byte for byte).
+    private func makePrivacyFilter() throws -> PrivacyFilter? {
+        guard let config else {
+            guard privacyKey == nil else { throw ValidationError("--privacy-key needs --config.") }
+            return nil
+        }
+        let resolver: ConfigurationResolver
+        do {
+            resolver = try ConfigurationFile.load(path: config)
+        } catch {
+            throw CommandFailure("invalid configuration:\n\(error)")
+        }
+        do {
+            let filter = try PrivacyFilter(
+                resolver: resolver,
+                key: try privacyKey.map { try PrivacyKeyFile.load(path: $0) }
+            )
+            return filter.isIdentity ? nil : filter
+        } catch let error as PrivacyFilter.MissingKey {
+            throw CommandFailure("invalid configuration: \(error)")
+        }
+    }
+
+    private enum Filtered {
+        case kept([UInt8])
+        case withheld
+        case undecodable
+    }
+
+    /// A message as the privacy settings of its model allow it to be kept.
+    private static func filtered(_ bytes: [UInt8], by privacy: PrivacyFilter) -> Filtered {
+        switch try? WireMessage(decoding: bytes) {
+        case .events(let batch):
+            return .kept(privacy.apply(batch).encoded())
+        case .labels(let batch):
+            guard let kept = privacy.apply(batch) else { return .withheld }
+            return (try? kept.encoded()).map { .kept($0) } ?? .undecodable
+        case .acknowledgement, .none:
+            return .undecodable
+        }
     }
 
     private func wallClockNanoseconds() -> Int64 {
