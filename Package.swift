@@ -161,7 +161,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftReplayTests",
-            dependencies: ["DriftReplay", "DriftEngine", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch"],
+            dependencies: [
+                "DriftReplay", "DriftEngine", "DriftProtocol", "DriftStatistics", "ZeroMQ", "TestSupport", "driftwatch",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

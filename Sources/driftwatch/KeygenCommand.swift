@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ZeroMQ
 
-/// `driftwatch keygen`: makes a CURVE key pair for a collector, an agent or a subscriber.
+/// `driftwatch keygen`: makes a CURVE key pair for a collector, an agent or a subscriber, or a privacy key.
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
@@ -13,6 +13,10 @@ struct KeygenCommand: ParsableCommand {
               NAME.pub     mode 0644, holds the public key; give it to the peers that must accept this one.
             Each file holds lines of the form `public-key = "<40 Z85 characters>"` (and `secret-key = …`);
             lines starting with # are comments. Existing files are never overwritten unless --force is given.
+
+            With --privacy-key, writes NAME.key instead (mode 0600): 32 random bytes as 64 hex digits, the key \
+            under which a collector, `record` and `backtest` hash request ids (privacy.request_ids: hash, see \
+            docs/security.md). Every process of one deployment must use the same file.
             """
     )
 
@@ -25,6 +29,9 @@ struct KeygenCommand: ParsableCommand {
     @Flag(help: "Replace existing key files of the same name.")
     var force = false
 
+    @Flag(help: "Write a privacy key (NAME.key) for hashing request ids instead of a CURVE key pair.")
+    var privacyKey = false
+
     func validate() throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard !name.isEmpty, name.count <= 128, name.allSatisfy(allowed.contains), !name.hasPrefix(".") else {
@@ -35,6 +42,7 @@ struct KeygenCommand: ParsableCommand {
     }
 
     func run() throws {
+        if privacyKey { return try writePrivacyKey() }
         guard ZeroMQContext.supports("curve") else {
             throw CommandFailure("This libzmq was built without CURVE support; install Debian's libzmq5.")
         }
@@ -67,5 +75,14 @@ struct KeygenCommand: ParsableCommand {
         )
         print("Wrote \(secretPath) (secret, mode 0600) and \(publicPath) (public).")
         print("public-key = \"\(pair.publicKey.z85)\"")
+    }
+
+    /// Writes 32 bytes from the system's cryptographically secure generator as 64 hex digits.
+    private func writePrivacyKey() throws {
+        var generator = SystemRandomNumberGenerator()
+        let hex = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let path = URL(fileURLWithPath: outputDirectory, isDirectory: true).appendingPathComponent("\(name).key").path
+        try KeyFileWriter.write(hex + "\n", to: path, mode: 0o600, replacing: force)
+        print("Wrote \(path) (privacy key, mode 0600).")
     }
 }
