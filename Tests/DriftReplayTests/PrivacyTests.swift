@@ -192,4 +192,28 @@ struct PrivacyTests {
         #expect(stored.values.allSatisfy { quantizer.quantize($0) == $0 })
         #expect(zip(stored.values, raw.values).allSatisfy { abs($0 - $1) <= 0.01 * abs($1) + 1e-9 })
     }
+
+    @Test("Hashing without a privacy key is refused at start-up and on reload, which keeps the old configuration")
+    func hashingNeedsTheKey() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("collector.yaml").path
+        try Self.privateConfiguration.write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try ChildProcess.run(
+            ChildProcess.driftwatchExecutable,
+            ["collector", "--config", config, "--ingest", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0"]
+        )
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("defaults: privacy.request_ids is hash"))
+
+        try "defaults:\n  evaluate_every_events: 500\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let collector = try CollectorProcess(["--config", config])
+        defer { _ = try? collector.stop() }
+        try Self.privateConfiguration.write(toFile: config, atomically: true, encoding: .utf8)
+        collector.process.signal(SIGHUP)
+        #expect(collector.process.waitForOutput(containing: "Configuration reload failed"))
+        #expect(collector.process.standardErrorSoFar.contains("privacy.request_ids is hash"))
+        let model = try await collector.get("/api/v1/models/any-model/config").body
+        #expect(model.contains("\"request_ids\":\"keep\""))
+    }
 }
