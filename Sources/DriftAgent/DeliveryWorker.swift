@@ -1,4 +1,3 @@
-import DequeModule
 import DriftProtocol
 import Logging
 import Synchronization
@@ -21,11 +20,6 @@ struct DeliveryWorker {
         }
     }
 
-    private struct InFlight {
-        let sequence: UInt64
-        var sentAt: ContinuousClock.Instant
-    }
-
     let configuration: AgentConfiguration
     let recorder: EventRecorder
     let shared: Shared
@@ -33,12 +27,11 @@ struct DeliveryWorker {
     private var spool: Spool
     private var assembler: BatchAssembler
     private var statistics: DeliveryStatistics
-    private var inFlight: Deque<InFlight> = []
+    /// Batches sent and not yet acknowledged (their bytes stay in the spool), with the shared resend rule.
+    private var inFlight: InFlightWindow<Void>
     private var nextToSend: UInt64
     private let clock = ContinuousClock()
     private var unreachableLogged = false
-    /// When the acknowledged sequence last advanced.
-    private var lastProgress: ContinuousClock.Instant?
     private var spoolFullLogged = false
 
     init(
@@ -63,6 +56,11 @@ struct DeliveryWorker {
         )
         statistics = shared.statistics.withLock { $0 }
         nextToSend = spool.acknowledged + 1
+        inFlight = InFlightWindow(
+            resendAfter: configuration.resendAfter,
+            acknowledged: spool.acknowledged,
+            now: clock.now
+        )
     }
 
     /// Opens the DEALER whose routing id is the agent id, connected to the collector.
@@ -147,14 +145,19 @@ struct DeliveryWorker {
     private mutating func sendNew(_ socket: ZeroMQSocket) {
         while inFlight.count < configuration.maxUnacknowledged, let record = spool.record(nextToSend) {
             guard send(record, socket) else { return }
-            inFlight.append(InFlight(sequence: record.sequence, sentAt: clock.now))
+            inFlight.append(sequence: record.sequence, payload: (), sentAt: clock.now)
             nextToSend += 1
             statistics.batchesSent += 1
         }
     }
 
     /// Sends one stored batch without blocking; false when libzmq cannot take it now.
-    private mutating func send(_ record: Spool.Record, _ socket: ZeroMQSocket) -> Bool {
+    private func send(_ record: Spool.Record, _ socket: ZeroMQSocket) -> Bool {
+        Self.send(record, from: spool, on: socket, logger: logger)
+    }
+
+    private static func send(_ record: Spool.Record, from spool: Spool, on socket: ZeroMQSocket, logger: Logger) -> Bool
+    {
         do {
             let bytes = try spool.payload(of: record)
             return try socket.trySend(CollectionOfOne(bytes))
@@ -183,25 +186,21 @@ struct DeliveryWorker {
 
     private mutating func acknowledge(upTo sequence: UInt64) {
         statistics.lastAcknowledgement = clock.now
-        if sequence > spool.acknowledged { lastProgress = clock.now }
         for record in spool.acknowledge(upTo: sequence) {
             statistics.batchesDelivered += 1
             statistics.eventsDelivered += record.events
             statistics.labelsDelivered += record.labels
         }
-        while let first = inFlight.first, first.sequence <= spool.acknowledged { inFlight.removeFirst() }
+        inFlight.acknowledge(through: spool.acknowledged, now: clock.now)
         nextToSend = max(nextToSend, spool.acknowledged + 1)
     }
 
-    /// Resends overdue batches, but only while acknowledgements have stopped advancing: a collector that is slow but
-    /// progressing has them already, and resending would only add to its load.
+    /// Resends overdue batches from the spool by the rule of ``InFlightWindow`` (only while acknowledgements stall).
     private mutating func resendOverdue(_ socket: ZeroMQSocket) {
-        let now = clock.now
-        if let lastProgress, now - lastProgress < configuration.resendAfter { return }
-        for index in inFlight.indices where now - inFlight[index].sentAt >= configuration.resendAfter {
-            guard let record = spool.record(inFlight[index].sequence), send(record, socket) else { return }
-            inFlight[index].sentAt = now
-            statistics.resends += 1
+        let (spool, logger) = (spool, logger)
+        statistics.resends += inFlight.resendDue(now: clock.now) { entry in
+            guard let record = spool.record(entry.sequence) else { return false }
+            return Self.send(record, from: spool, on: socket, logger: logger)
         }
     }
 
@@ -211,7 +210,7 @@ struct DeliveryWorker {
         let lastHeard = statistics.lastAcknowledgement
         let silent = waiting && lastHeard.map { clock.now - $0 > configuration.resendAfter * 3 } ?? waiting
         if silent && !unreachableLogged
-            && (inFlight.first.map { clock.now - $0.sentAt > configuration.resendAfter * 3 } ?? false)
+            && (inFlight.oldest?.lastSent.map { clock.now - $0 > configuration.resendAfter * 3 } ?? false)
         {
             unreachableLogged = true
             logger.warning(

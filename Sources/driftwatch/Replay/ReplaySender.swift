@@ -1,23 +1,19 @@
+import DriftAgent
 import DriftProtocol
 import Foundation
 import ZeroMQ
 
 /// Sends recorded wire messages verbatim over one DEALER and tracks the collector's acknowledgements per agent
-/// id (the ids inside the batches), resending a batch unacknowledged for 2 s.
+/// id (the ids inside the batches), resending with the rule every driftwatch sender shares (``InFlightWindow``):
+/// a batch unacknowledged for 2 s goes again only while that agent's acknowledgements have stalled.
 ///
 /// Owns its socket, so it lives on one thread (not `Sendable`).
 final class ReplaySender {
-    private struct Outstanding {
-        let sequence: UInt64
-        let bytes: [UInt8]
-        var lastSent: ContinuousClock.Instant?
-    }
-
     private let socket: ZeroMQSocket
     private let clock = ContinuousClock()
     private let resendAfter: Duration = .seconds(2)
-    /// Per agent id, batches not yet acknowledged, oldest first.
-    private var pending: [String: [Outstanding]] = [:]
+    /// Per agent id, batches not yet acknowledged.
+    private var pending: [String: InFlightWindow<[UInt8]>] = [:]
 
     /// Batches waiting for an acknowledgement.
     private(set) var outstanding = 0
@@ -41,31 +37,35 @@ final class ReplaySender {
 
     /// Sends one message and, when it is a numbered batch, keeps it until acknowledged.
     func send(_ bytes: [UInt8]) throws {
-        var entry: (String, Outstanding)?
+        var header: BatchHeader?
         if let message = try? WireMessage(decoding: bytes) {
             switch message {
             case .events(let batch):
                 events += batch.count
-                entry = (batch.header.agentID, Outstanding(sequence: batch.header.sequence, bytes: bytes))
+                header = batch.header
             case .labels(let batch):
                 labels += batch.labels.count
-                entry = (batch.header.agentID, Outstanding(sequence: batch.header.sequence, bytes: bytes))
+                header = batch.header
             case .acknowledgement: break
             }
-        } else if let (_, header) = try? bytes.withUnsafeBytes({ try WireMessage.batchHeader(of: $0) }) {
-            entry = (header.agentID, Outstanding(sequence: header.sequence, bytes: bytes))
+        } else if let (_, readable) = try? bytes.withUnsafeBytes({ try WireMessage.batchHeader(of: $0) }) {
+            header = readable
         }
         let delivered = try socket.trySend(CollectionOfOne(bytes))
-        guard var (agent, outstandingEntry) = entry, outstandingEntry.sequence > 0 else {
+        guard let header, header.sequence > 0 else {
             untracked += 1
             return
         }
-        if delivered { outstandingEntry.lastSent = clock.now }
-        pending[agent, default: []].append(outstandingEntry)
+        let now = clock.now
+        pending[header.agentID, default: InFlightWindow(resendAfter: resendAfter, now: now)].append(
+            sequence: header.sequence,
+            payload: bytes,
+            sentAt: delivered ? now : nil
+        )
         outstanding += 1
     }
 
-    /// Reads acknowledgements for up to `timeout`, then resends what is overdue.
+    /// Reads acknowledgements for up to `timeout`, then resends what is due.
     func pump(timeout: Duration) throws {
         if let frames = try socket.receive(timeout: timeout) {
             handle(frames)
@@ -73,14 +73,7 @@ final class ReplaySender {
         }
         let now = clock.now
         for agent in pending.keys.sorted() {
-            guard var entries = pending[agent] else { continue }
-            for index in entries.indices {
-                if let last = entries[index].lastSent, now - last < resendAfter { continue }
-                guard try socket.trySend(CollectionOfOne(entries[index].bytes)) else { break }
-                if entries[index].lastSent != nil { resends += 1 }
-                entries[index].lastSent = now
-            }
-            pending[agent] = entries
+            resends += try pending[agent]?.resendDue(now: now) { try socket.trySend(CollectionOfOne($0.payload)) } ?? 0
         }
     }
 
@@ -98,12 +91,11 @@ final class ReplaySender {
             let ack = try? frames[0].withUnsafeBytes({ (bytes) throws(ProtocolError) in
                 try Acknowledgement(decoding: bytes)
             }),
-            var entries = pending[ack.agentID]
+            pending[ack.agentID] != nil
         else { return }
-        let before = entries.count
-        entries.removeAll { $0.sequence <= ack.highestContiguousSequence }
-        acknowledgedBatches += before - entries.count
-        outstanding -= before - entries.count
-        pending[ack.agentID] = entries.isEmpty ? nil : entries
+        let released = pending[ack.agentID]?.acknowledge(through: ack.highestContiguousSequence, now: clock.now) ?? 0
+        acknowledgedBatches += released
+        outstanding -= released
+        if pending[ack.agentID]?.isEmpty == true { pending[ack.agentID] = nil }
     }
 }

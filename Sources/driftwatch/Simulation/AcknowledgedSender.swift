@@ -1,3 +1,4 @@
+import DriftAgent
 import DriftProtocol
 import Foundation
 import ZeroMQ
@@ -9,44 +10,32 @@ import ZeroMQ
 /// Owns its socket, so it lives on one thread (not `Sendable`). Sends never block: a batch libzmq cannot queue
 /// now stays in the window and goes out with the next resend.
 final class AcknowledgedSender {
-    /// One batch not yet acknowledged.
-    private struct Outstanding {
-        let sequence: UInt64
-        let bytes: [UInt8]
-        var lastSent: ContinuousClock.Instant?
-    }
-
     /// The agent id: the DEALER's routing id and the id in every batch header.
     let agentID: String
-    /// The most batches kept unacknowledged before ``send(_:)`` waits for acknowledgements.
+    /// The most batches kept unacknowledged before ``send(_:stop:)`` waits for acknowledgements.
     let capacity: Int
-    /// How long a batch waits for its acknowledgement before it is sent again.
-    let resendAfter: Duration
 
     private let socket: ZeroMQSocket
     private let clock = ContinuousClock()
-    /// The window, oldest first; `head` skips released entries without shifting the array each time.
-    private var window: [Outstanding] = []
-    private var head = 0
+    /// Batches not yet acknowledged, with the resend rule every driftwatch sender shares.
+    private var window: InFlightWindow<[UInt8]>
 
     /// The sequence number the next batch gets.
     private(set) var nextSequence: UInt64 = 1
-    /// The highest sequence N such that the collector confirmed batches 1…N.
-    private(set) var acknowledged: UInt64 = 0
     /// Batches sent at least once.
     private(set) var batchesSent = 0
     /// Sends of a batch after its first.
     private(set) var resends = 0
-    /// Times ``send(_:)`` had to wait because the window was full.
+    /// Times ``send(_:stop:)`` had to wait because the window was full.
     private(set) var windowFullWaits = 0
     /// Acknowledgements that could not be decoded or named another agent.
     private(set) var badAcknowledgements = 0
 
-    /// When the acknowledged sequence last advanced (or the sender started).
-    private var lastProgress = ContinuousClock.now
+    /// The highest sequence N such that the collector confirmed batches 1…N.
+    var acknowledged: UInt64 { window.acknowledged }
 
     /// Batches sent (or queued) and not yet acknowledged.
-    var unacknowledged: Int { window.count - head }
+    var unacknowledged: Int { window.count }
 
     /// Connects a DEALER with routing id `agentID` to `endpoint`.
     init(
@@ -58,7 +47,7 @@ final class AcknowledgedSender {
     ) throws {
         self.agentID = agentID
         self.capacity = capacity
-        self.resendAfter = resendAfter
+        window = InFlightWindow(resendAfter: resendAfter, now: clock.now)
         socket = try ZeroMQSocket(context, type: .dealer, linger: .zero)
         try socket.setRoutingID(Array(agentID.utf8))
         try socket.setSendHighWaterMark(Int32(clamping: capacity * 2))
@@ -83,19 +72,18 @@ final class AcknowledgedSender {
         let sequence = nextSequence
         let bytes = try encode(sequence)
         nextSequence += 1
-        var entry = Outstanding(sequence: sequence, bytes: bytes, lastSent: nil)
-        if try socket.trySend(CollectionOfOne(bytes)) { entry.lastSent = clock.now }
-        window.append(entry)
+        let sent = try socket.trySend(CollectionOfOne(bytes))
+        window.append(sequence: sequence, payload: bytes, sentAt: sent ? clock.now : nil)
         batchesSent += 1
     }
 
-    /// Reads acknowledgements for up to `timeout` (returns after the first burst), then resends what is overdue.
+    /// Reads acknowledgements for up to `timeout` (returns after the first burst), then resends what is due.
     func pump(timeout: Duration) throws {
         if let frames = try socket.receive(timeout: timeout) {
             handle(frames)
             while let more = try socket.receive(timeout: .zero) { handle(more) }
         }
-        try resendOverdue()
+        resends += try window.resendDue(now: clock.now) { try socket.trySend(CollectionOfOne($0.payload)) }
     }
 
     /// Waits up to `timeout` until every batch is acknowledged; returns whether they all were.
@@ -119,31 +107,6 @@ final class AcknowledgedSender {
             badAcknowledgements += 1
             return
         }
-        guard ack.highestContiguousSequence > acknowledged else { return }
-        acknowledged = min(ack.highestContiguousSequence, nextSequence - 1)
-        lastProgress = clock.now
-        while head < window.count && window[head].sequence <= acknowledged { head += 1 }
-        if head > 256 && head * 2 > window.count {
-            window.removeFirst(head)
-            head = 0
-        }
-    }
-
-    /// Resends overdue batches, but only while acknowledgements have stopped advancing: a collector that is slow but
-    /// progressing has the batches already, and resending them would only add to its load.
-    private func resendOverdue() throws {
-        let now = clock.now
-        guard now - lastProgress >= resendAfter else { return }
-        var index = head
-        while index < window.count {
-            if let lastSent = window[index].lastSent, now - lastSent < resendAfter {
-                index += 1
-                continue
-            }
-            guard try socket.trySend(CollectionOfOne(window[index].bytes)) else { return }
-            if window[index].lastSent != nil { resends += 1 }
-            window[index].lastSent = now
-            index += 1
-        }
+        window.acknowledge(through: min(ack.highestContiguousSequence, nextSequence - 1), now: clock.now)
     }
 }
