@@ -149,6 +149,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PEM private key of --tls-certificate (unencrypted, mode 0600).", valueName: "file"))
     var tlsKey: String?
 
+    @Flag(help: "Serve the --listen proxy over HTTPS too, with --tls-certificate and --tls-key.")
+    var proxyTLS = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -170,6 +173,9 @@ struct AgentCommand: AsyncParsableCommand {
         }
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("HTTPS needs both --tls-certificate and --tls-key.")
+        }
+        guard !proxyTLS || (tlsCertificate != nil && listen != nil) else {
+            throw ValidationError("--proxy-tls needs --listen and --tls-certificate with --tls-key.")
         }
         guard collectorKey == nil || curveSecret != nil else {
             throw ValidationError("--collector-key needs --curve-secret (this agent's keys).")
@@ -322,6 +328,7 @@ struct AgentCommand: AsyncParsableCommand {
                 upstreamTimeout: .milliseconds(Int64(upstreamTimeout * 1000))
             )
             proxySettings.extraction = try extractionSettings()
+            proxySettings.tls = proxyTLS ? tls : nil
             let proxy: ReverseProxy
             do {
                 proxy = try ReverseProxy(configuration: proxySettings, sink: sink, logger: logger) { bound in

@@ -415,6 +415,48 @@ struct SecurityTests {
         #expect(unreadable.standardError.contains("cannot read \(missing)"), "\(unreadable.standardError)")
     }
 
+    @Test("HTTPS on the proxy listener: a client trusting the certificate reaches the model and the call is recorded")
+    func proxyOverHTTPS() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (certificate, key) = try Self.selfSignedCertificate("proxy", in: directory)
+        let model = try ChildProcess.startPython(
+            AgentEndToEndTests.pythonFolder.appendingPathComponent("model_server.py"),
+            []
+        )
+        defer { model.signal(SIGTERM) }
+        #expect(model.waitForOutput(containing: "listening on", timeout: .seconds(60)))
+        let modelPort = try #require(
+            model.standardOutputSoFar.split(separator: "\n").first { $0.hasPrefix("listening on") }?
+                .split(separator: " ").last
+        )
+        let collector = try CollectorProcess(["--config", try QuickDrift.configuration(in: directory)])
+        defer { _ = try? collector.stop() }
+        let agent = try AgentProcess(
+            [
+                "--collector", collector.ingestEndpoint, "--model", "proxied", "--listen", "127.0.0.1:0",
+                "--upstream", "http://127.0.0.1:\(modelPort)", "--spool-dir",
+                directory.appendingPathComponent("spool").path, "--tls-certificate", certificate, "--tls-key", key,
+                "--proxy-tls",
+            ],
+            expectProxy: true
+        )
+        defer { agent.process.signal(SIGTERM) }
+        let proxy = try #require(agent.proxyAddress)
+        let body = #"{"instances":[[1,2,3,4]]}"#
+        let predicted = try Self.curl([
+            "--cacert", certificate, "-H", "Content-Type: application/json", "--data", body,
+            "https://\(proxy)/v1/models/proxied:predict",
+        ])
+        #expect(predicted.status == 0, "\(predicted.standardError)")
+        #expect(predicted.standardOutput.hasSuffix("\n200"), "\(predicted.standardOutput)")
+        #expect(predicted.standardOutput.contains("predictions"))
+        #expect(try Self.curl(["--data", body, "http://\(proxy)/v1/models/proxied:predict"]).status != 0)
+        // The call was recorded and delivered: the collector sees the model's event.
+        let seen = try await collector.waitForModel("proxied") { ($0["events_seen"] as? Int ?? 0) >= 1 }
+        #expect(seen?["events_seen"] as? Int == 1)
+    }
+
     @Test("With CURVE, a loopback capture holds no plaintext feature names or values; without it, it does")
     func captureHasNoPlaintext() async throws {
         let directory = try makeTemporaryDirectory()
