@@ -146,7 +146,9 @@ struct AgentCommand: AsyncParsableCommand {
     )
     var tlsCertificate: String?
 
-    @Option(help: ArgumentHelp("PEM private key of --tls-certificate (unencrypted, mode 0600).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("PEM private key of --tls-certificate (unencrypted; keep it private).", valueName: "file")
+    )
     var tlsKey: String?
 
     @Flag(help: "Serve the --listen proxy over HTTPS too, with --tls-certificate and --tls-key.")

@@ -159,7 +159,9 @@ struct CollectorRunCommand: AsyncParsableCommand {
     )
     var tlsCertificate: String?
 
-    @Option(help: ArgumentHelp("PEM private key of --tls-certificate (unencrypted, mode 0600).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("PEM private key of --tls-certificate (unencrypted; keep it private).", valueName: "file")
+    )
     var tlsKey: String?
 
     @Flag(help: "Allow plain (unencrypted) TCP on non-loopback addresses without --curve-secret.")

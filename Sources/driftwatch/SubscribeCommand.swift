@@ -33,7 +33,12 @@ struct SubscribeCommand: ParsableCommand {
     )
     var curveSecret: String?
 
-    @Option(help: ArgumentHelp("The collector's public key (.pub) for CURVE; needs --curve-secret.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The collector's public key (.pub) for CURVE; needs --curve-secret. With --shards, for the shards whose entry gives no curve_public_key or curve_key_file.",
+            valueName: "file"
+        )
+    )
     var collectorKey: String?
 
     @Option(help: "Only alerts of this model (exact name).")
