@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
@@ -66,6 +67,18 @@ let package = Package(
             dependencies: ["DriftStatistics", "DriftProtocol", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // What the collector's and the agent's HTTP servers share: the bearer-token middleware and TLS from PEM files
+        // (HummingbirdTLS over swift-nio-ssl, already in the graph through AsyncHTTPClient).
+        .target(
+            name: "DriftHTTPSecurity",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The collector service: the only target with the server dependencies (NIO via Hummingbird, GRDB, Yams).
         .target(
             name: "DriftCollector",
@@ -73,6 +86,7 @@ let package = Package(
                 "ZeroMQ",
                 "DriftProtocol",
                 "DriftEngine",
+                "DriftHTTPSecurity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,6 +116,7 @@ let package = Package(
             dependencies: [
                 "DriftAgent",
                 "DriftProtocol",
+                "DriftHTTPSecurity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -126,8 +141,11 @@ let package = Package(
                 "DriftCollector",
                 "DriftAgent",
                 "DriftAgentHTTP",
+                "DriftHTTPSecurity",
                 "DriftReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Yams", package: "Yams"),

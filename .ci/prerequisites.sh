@@ -12,6 +12,9 @@ install_prerequisites() {
     command -v prometheus-alertmanager >/dev/null || packages+=(prometheus-alertmanager)
     # tshark captures loopback traffic in the security tests, to show CURVE leaves no plaintext on the wire.
     command -v tshark >/dev/null || packages+=(tshark)
+    # openssl makes the self-signed certificates of the HTTPS tests; curl fetches over HTTPS with --cacert.
+    command -v openssl >/dev/null || packages+=(openssl)
+    command -v curl >/dev/null || packages+=(curl)
     if ((${#packages[@]})); then
         echo "==> apt-get install ${packages[*]}"
         local sudo=""

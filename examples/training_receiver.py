@@ -3,6 +3,7 @@
 
 Usage: python3 examples/training_receiver.py [--bind tcp://127.0.0.1:7790] [--seen FILE]
                                              [--ack-delay SECONDS] [--ack-twice] [--exit-after N]
+                                             [--curve-secret RECEIVER.secret [--allow COLLECTOR.pub ...]]
 
 It binds a ROUTER socket; the collector (`driftwatch collector --trigger-zmq ENDPOINT`) connects a DEALER and
 sends each trigger as three frames: b"trigger", the trigger id, the JSON payload (docs/triggers.md). The receiver
@@ -15,6 +16,11 @@ Each new trigger is printed as one JSON line on stdout: {"event": "retrain", "tr
 {"event": "duplicate", "trigger_id": ...}. "listening ENDPOINT" goes to stderr once bound (with tcp://…:* the
 port is chosen by the system). --ack-delay (seconds spent on each new trigger before its ack) and --ack-twice make a slow or stuttering receiver
 for tests.
+
+With --curve-secret (a key file from `driftwatch keygen`) the ROUTER is a CURVE server (ZeroMQ RFC 26): traffic is
+encrypted and only a collector that knows this receiver's public key (`driftwatch collector --trigger-zmq-key
+RECEIVER.pub`) can connect. With --allow (repeatable) a ZAP handler admits only the listed collector public keys;
+refused handshakes are reported on stderr as "refused KEY".
 """
 
 import argparse
@@ -25,6 +31,33 @@ import sys
 import time
 
 import zmq
+import zmq.auth.thread
+
+
+def read_key_file(path):
+    """The keys of a `driftwatch keygen` file: lines `public-key = "<Z85>"` / `secret-key = "<Z85>"`, # comments."""
+    keys = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            name, value = (part.strip() for part in line.split("=", 1))
+            keys[name] = value.strip('"').encode()
+    return keys
+
+
+class AllowList:
+    """A pyzmq ZAP credentials provider admitting a fixed set of Z85 public keys."""
+
+    def __init__(self, keys):
+        self.keys = set(keys)
+
+    def callback(self, domain, key):
+        if key in self.keys:
+            return True
+        print("refused", key.decode(), file=sys.stderr, flush=True)
+        return False
 
 
 def main():
@@ -34,7 +67,11 @@ def main():
     parser.add_argument("--ack-delay", type=float, default=0.0, help="seconds to wait before acknowledging")
     parser.add_argument("--ack-twice", action="store_true", help="send every acknowledgement twice")
     parser.add_argument("--exit-after", type=int, default=0, help="exit after this many new triggers (0: never)")
+    parser.add_argument("--curve-secret", help="this receiver's key file (driftwatch keygen): be a CURVE server")
+    parser.add_argument("--allow", action="append", default=[], help="a collector .pub file admitted (repeatable)")
     args = parser.parse_args()
+    if args.allow and not args.curve_secret:
+        parser.error("--allow needs --curve-secret")
 
     seen = set()
     if args.seen and os.path.exists(args.seen):
@@ -48,6 +85,17 @@ def main():
     context = zmq.Context()
     socket = context.socket(zmq.ROUTER)
     socket.setsockopt(zmq.LINGER, 1000)
+    authenticator = None
+    if args.curve_secret:
+        keys = read_key_file(args.curve_secret)
+        socket.curve_secretkey = keys["secret-key"]
+        socket.curve_publickey = zmq.curve_public(keys["secret-key"])
+        socket.curve_server = True
+        if args.allow:
+            authenticator = zmq.auth.thread.ThreadAuthenticator(context)
+            authenticator.start()
+            allowed = [read_key_file(path)["public-key"] for path in args.allow]
+            authenticator.configure_curve_callback("*", credentials_provider=AllowList(allowed))
     socket.bind(args.bind)
     endpoint = socket.getsockopt(zmq.LAST_ENDPOINT).decode()
     print("listening", endpoint, "pid", os.getpid(), file=sys.stderr, flush=True)
@@ -85,6 +133,8 @@ def main():
         if args.exit_after and new >= args.exit_after:
             break
     socket.close()
+    if authenticator:
+        authenticator.stop()
     context.term()
     return 0
 

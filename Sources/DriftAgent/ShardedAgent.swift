@@ -20,11 +20,14 @@ public final class ShardedAgent: AgentEventSink {
     ///   - configuration: the settings every shard's agent shares; its collector endpoint is replaced by the
     ///     shard's, its spool directory (if any) gets a subdirectory per shard, and its agent id (or a generated
     ///     one) gets the suffix `@<shard name>`.
+    ///   - curveByShard: CURVE keys per shard name (a shard's own collector key); a shard absent from it uses
+    ///     `configuration.curve`.
     ///   - logger: where the agents log.
     /// - Throws: ``AgentError`` from the first shard's agent that cannot start (those already started are stopped).
     public init(
         map: ShardMap,
         configuration: AgentConfiguration,
+        curveByShard: [String: CurveClientKeys] = [:],
         logger: Logger = Logger(label: "driftwatch.agent")
     )
         throws(AgentError)
@@ -37,6 +40,7 @@ public final class ShardedAgent: AgentEventSink {
             settings.collectorEndpoint = shard.ingest
             settings.spoolDirectory = configuration.spoolDirectory.map { $0 + "/" + shard.name }
             settings.agentID = base + "@" + shard.name
+            settings.curve = curveByShard[shard.name] ?? configuration.curve
             var shardLogger = logger
             shardLogger[metadataKey: "shard"] = "\(shard.name)"
             do {

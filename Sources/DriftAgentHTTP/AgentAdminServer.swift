@@ -1,4 +1,5 @@
 import DriftAgent
+import DriftHTTPSecurity
 import Foundation
 import Hummingbird
 import Logging
@@ -11,6 +12,9 @@ import Logging
 /// | `GET /healthz` | 200 with a JSON status while the delivery worker runs; 503 once it stopped |
 /// | `GET /metrics` | Prometheus text (``AgentMetrics``) |
 /// | `POST /labels` | delayed labels: one JSON object, an array of them, or JSON lines (docs/agent.md) |
+///
+/// With an API token, `POST /labels` (and with `apiTokenForReads` also `/metrics`) requires
+/// `Authorization: Bearer <token>` (``BearerTokenMiddleware``); `/healthz` stays open for probes.
 public enum AgentAdminServer {
     /// The answer to `POST /labels`.
     struct LabelsResponse: Codable {
@@ -46,6 +50,9 @@ public enum AgentAdminServer {
     ///   - host: the address to bind.
     ///   - port: the port (0 picks one).
     ///   - logger: the server's logger.
+    ///   - apiToken: a bearer token required on `POST /labels`; nil leaves the endpoints open.
+    ///   - apiTokenForReads: whether `/metrics` needs the token too (`/healthz` never does).
+    ///   - tls: serve HTTPS with this certificate and key; nil serves plain HTTP.
     ///   - onRunning: called with the bound port once listening.
     public static func makeApplication(
         metrics: AgentMetrics,
@@ -54,11 +61,17 @@ public enum AgentAdminServer {
         host: String,
         port: Int,
         logger: Logger,
+        apiToken: String? = nil,
+        apiTokenForReads: Bool = false,
+        tls: HTTPServerTLS? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let agents = metrics.sources.agents
         let sink: any AgentEventSink = agentsSink ?? agents[0]
         let router = Router()
+        if let apiToken {
+            router.add(middleware: BearerTokenMiddleware(token: apiToken, protectReads: apiTokenForReads))
+        }
         router.get("healthz") { _, _ -> Response in
             // With several collector shards, the least healthy shard speaks for the agent.
             let all = agents.map(\.statistics)
@@ -97,6 +110,7 @@ public enum AgentAdminServer {
         }
         return Application(
             router: router,
+            server: try HTTPServerTLS.server(tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "driftwatch-agent"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DriftAgent
+import DriftHTTPSecurity
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -88,6 +89,7 @@ public struct ReverseProxy: Service {
         let port = configuration.listenPort
         let application = Application(
             responder: responder,
+            server: try HTTPServerTLS.server(configuration.tls),
             configuration: .init(address: .hostname(configuration.listenHost, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger

@@ -1,3 +1,5 @@
+import DriftHTTPSecurity
+
 /// The settings of the agent's HTTP reverse proxy (`driftwatch agent --listen … --upstream …`).
 ///
 /// Defaults suit a sidecar on the same host as the model: listen on 127.0.0.1:8080, record every POST request,
@@ -38,6 +40,8 @@ public struct ReverseProxyConfiguration: Sendable {
     public var maximumUpstreamConnections: Int
     /// How features and predictions are read from the bodies.
     public var extraction: PayloadExtractor.Configuration
+    /// TLS for the listener (the model's clients then speak HTTPS to the proxy); nil listens in plain HTTP.
+    public var tls: HTTPServerTLS? = nil
 
     /// Creates a configuration.
     /// - Parameters:

@@ -20,19 +20,24 @@ struct AlertDeliveryService: Service {
     /// The collector's own HTTP address, known once the server listens, for Alertmanager's `generatorURL`.
     final class CollectorAddress: Sendable {
         let host: String
+        /// `https` when the HTTP server serves TLS, else `http`.
+        let scheme: String
         private let port = Atomic<Int>(0)
 
-        init(host: String) { self.host = host }
+        init(host: String, scheme: String = "http") {
+            self.host = host
+            self.scheme = scheme
+        }
 
         /// Records the port the HTTP server listens on.
         func listening(on port: Int) { self.port.store(port, ordering: .releasing) }
 
-        /// `http://HOST:PORT/api/v1/alerts?model=MODEL`, or `nil` before the server listens.
+        /// `http(s)://HOST:PORT/api/v1/alerts?model=MODEL`, or `nil` before the server listens.
         func alertsURL(model: String) -> String? {
             let port = port.load(ordering: .acquiring)
             guard port > 0 else { return nil }
             var components = URLComponents()
-            components.scheme = "http"
+            components.scheme = scheme
             components.host = host.contains(":") ? "[\(host)]" : host
             components.port = port
             components.path = "/api/v1/alerts"

@@ -43,7 +43,10 @@ public struct Collector: Sendable {
         let triggers = try TriggerOutbox(path: configuration.statePath)
         try triggers.resume(sinks: configuration.triggerSinks.map(\.name), now: wallClockNanoseconds())
         let core = CollectorCore(metrics: metrics, resolver: resolver, outbox: outbox, triggers: triggers)
-        let address = AlertDeliveryService.CollectorAddress(host: configuration.httpHost)
+        let address = AlertDeliveryService.CollectorAddress(
+            host: configuration.httpHost,
+            scheme: configuration.tls == nil ? "http" : "https"
+        )
         let ingest = IngestService(
             configuration: configuration,
             resolver: resolver,
@@ -53,13 +56,14 @@ public struct Collector: Sendable {
         )
         var httpLogger = logger
         httpLogger[metadataKey: "component"] = "http"
-        let http = CollectorHTTPServer.makeApplication(
+        let http = try CollectorHTTPServer.makeApplication(
             core: core,
             host: configuration.httpHost,
             port: configuration.httpPort,
             logger: httpLogger,
             apiToken: configuration.apiToken,
             apiTokenForReads: configuration.apiTokenForReads,
+            tls: configuration.tls,
             onRunning: { port in
                 address.listening(on: port)
                 await onHTTPRunning(port)
@@ -97,7 +101,8 @@ public struct Collector: Sendable {
                     maximum: configuration.triggerRetryMaximum
                 ),
                 metrics: metrics.triggers,
-                logger: triggerLogger
+                logger: triggerLogger,
+                curveKeyPair: configuration.curveKeyPair
             )
             services.append(.init(service: delivery))
         }

@@ -1,3 +1,4 @@
+import DriftHTTPSecurity
 import Foundation
 import ZeroMQ
 
@@ -48,6 +49,8 @@ public struct CollectorConfiguration: Sendable {
     public var apiToken: String? = nil
     /// Whether reads (and `/metrics`) need the token too; `/healthz` and `/readyz` never do.
     public var apiTokenForReads = false
+    /// TLS for the HTTP server (certificate chain and key from PEM files); nil serves plain HTTP.
+    public var tls: HTTPServerTLS? = nil
     /// Events per second each agent may send (a token bucket with a burst of two seconds' worth); batches beyond
     /// it are acknowledged, dropped and counted (`rate_limited`). 0 means no limit.
     public var agentEventsPerSecond: Double = 0

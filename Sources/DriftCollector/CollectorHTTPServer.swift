@@ -1,4 +1,5 @@
 import DriftEngine
+import DriftHTTPSecurity
 import DriftProtocol
 import Foundation
 import Hummingbird
@@ -20,6 +21,8 @@ import Logging
 /// | `GET /api/v1/triggers?model=&state=&limit=` | retraining triggers in the outbox with their delivery states |
 /// | `GET /api/v1/triggers/{id}` | one trigger with its payload; 404 when unknown |
 /// | `POST /api/v1/triggers` | a manual trigger: `{"model", "version"?, "reason", "trigger_id"?}`; 201 once recorded |
+///
+/// With `tls` (``HTTPServerTLS``) every route is served over HTTPS only; a plain HTTP request fails the handshake.
 enum CollectorHTTPServer {
     static func makeApplication(
         core: CollectorCore,
@@ -28,8 +31,9 @@ enum CollectorHTTPServer {
         logger: Logger,
         apiToken: String? = nil,
         apiTokenForReads: Bool = false,
+        tls: HTTPServerTLS? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router()
         if let apiToken {
             router.add(middleware: BearerTokenMiddleware(token: apiToken, protectReads: apiTokenForReads))
@@ -123,6 +127,7 @@ enum CollectorHTTPServer {
         addTriggerRoutes(to: router, core: core)
         return Application(
             router: router,
+            server: try HTTPServerTLS.server(tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "driftwatch"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -25,11 +25,14 @@ struct TriggerDeliveryService: Service {
     let backoff: TriggerBackoff
     let metrics: TriggerMetrics
     let logger: Logger
+    /// The collector's key pair, presented to receivers of ZeroMQ sinks that have a CURVE server key.
+    var curveKeyPair: CurveKeyPair? = nil
 
     func run() async throws {
         guard !sinks.isEmpty else { return }
         let stop = StopFlag()
         let (outbox, sinks, timeout, backoff, metrics, logger) = (outbox, sinks, timeout, backoff, metrics, logger)
+        let keyPair = curveKeyPair
         let context = try ZeroMQContext()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
@@ -40,7 +43,12 @@ struct TriggerDeliveryService: Service {
                                 let worker = TriggerDeliveryWorker(
                                     outbox: outbox,
                                     sink: sink,
-                                    sender: Self.sender(for: sink, timeout: timeout, context: context),
+                                    sender: Self.sender(
+                                        for: sink,
+                                        timeout: timeout,
+                                        context: context,
+                                        keyPair: keyPair
+                                    ),
                                     backoff: backoff,
                                     metrics: metrics,
                                     logger: logger,
@@ -61,9 +69,20 @@ struct TriggerDeliveryService: Service {
         context.shutdown()
     }
 
-    static func sender(for sink: TriggerSink, timeout: Duration, context: ZeroMQContext) -> any TriggerSender {
+    static func sender(
+        for sink: TriggerSink,
+        timeout: Duration,
+        context: ZeroMQContext,
+        keyPair: CurveKeyPair?
+    ) -> any TriggerSender {
         switch sink {
-        case .zeroMQ(let endpoint): ZeroMQTriggerSender(endpoint: endpoint, timeout: timeout, context: context)
+        case .zeroMQ(let endpoint, let serverKey):
+            ZeroMQTriggerSender(
+                endpoint: endpoint,
+                timeout: timeout,
+                context: context,
+                curve: serverKey.flatMap { key in keyPair.map { (serverKey: key, keyPair: $0) } }
+            )
         case .webhook(let url): WebhookTriggerSender(url: url, timeout: timeout)
         case .exec(let command): ExecTriggerSender(command: command, timeout: timeout)
         }

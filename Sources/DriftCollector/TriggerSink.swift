@@ -1,4 +1,5 @@
 import Foundation
+import ZeroMQ
 
 /// Where the collector delivers retraining triggers (docs/triggers.md).
 ///
@@ -6,8 +7,10 @@ import Foundation
 /// key in the outbox, so a restarted collector with the same flags resumes the same deliveries.
 public enum TriggerSink: Sendable, Hashable {
     /// A ZeroMQ ROUTER (the training system binds it; the collector connects a DEALER) that answers every trigger
-    /// with an `ack` carrying its id.
-    case zeroMQ(String)
+    /// with an `ack` carrying its id. With `serverKey` (the receiver's CURVE public key) the DEALER is a CURVE client
+    /// presenting the collector's own key pair (``CollectorConfiguration/curveKeyPair``): the trigger is encrypted
+    /// and goes only to the holder of the matching secret key.
+    case zeroMQ(String, serverKey: CurveKey? = nil)
     /// An HTTP endpoint receiving a JSON POST; any 2xx answer acknowledges.
     case webhook(URL)
     /// A command run through `/bin/sh -c` with the trigger JSON on standard input and key fields in environment
@@ -29,7 +32,7 @@ public enum TriggerSink: Sendable, Hashable {
     /// The sink's key in the outbox and the API: `zmq:ENDPOINT`, `webhook:URL` or `exec:COMMAND`.
     public var name: String {
         switch self {
-        case .zeroMQ(let endpoint): "zmq:\(endpoint)"
+        case .zeroMQ(let endpoint, _): "zmq:\(endpoint)"
         case .webhook(let url): "webhook:\(url.absoluteString)"
         case .exec(let command): "exec:\(command)"
         }

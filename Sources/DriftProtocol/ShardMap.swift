@@ -18,6 +18,18 @@ public struct ShardMap: Sendable, Hashable {
         public var alerts: String?
         /// The collector's HTTP base URL (e.g. `http://10.0.0.5:7780`), if published.
         public var http: String?
+        /// This shard's CURVE public key as 40 Z85 characters (`curve_public_key`), for shards that do not share
+        /// one collector key pair; clients without it use their `--collector-key`.
+        public var curvePublicKey: String?
+        /// A `.pub` file holding this shard's CURVE public key (`curve_key_file`), as an alternative to
+        /// ``curvePublicKey``; a relative path is relative to the shard list's directory.
+        public var curveKeyFile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, ingest, alerts, http
+            case curvePublicKey = "curve_public_key"
+            case curveKeyFile = "curve_key_file"
+        }
 
         /// Creates a shard.
         /// - Parameters:
@@ -25,11 +37,22 @@ public struct ShardMap: Sendable, Hashable {
         ///   - ingest: the ingest endpoint.
         ///   - alerts: the alert endpoint.
         ///   - http: the HTTP base URL.
-        public init(name: String, ingest: String, alerts: String? = nil, http: String? = nil) {
+        ///   - curvePublicKey: the shard's own CURVE public key (Z85), if any.
+        ///   - curveKeyFile: a `.pub` file with the shard's own CURVE public key, if any.
+        public init(
+            name: String,
+            ingest: String,
+            alerts: String? = nil,
+            http: String? = nil,
+            curvePublicKey: String? = nil,
+            curveKeyFile: String? = nil
+        ) {
             self.name = name
             self.ingest = ingest
             self.alerts = alerts
             self.http = http
+            self.curvePublicKey = curvePublicKey
+            self.curveKeyFile = curveKeyFile
         }
     }
 
@@ -47,6 +70,9 @@ public struct ShardMap: Sendable, Hashable {
             guard !shard.ingest.isEmpty else { throw ShardMapError("shard \(shard.name) has no ingest endpoint") }
             guard seen.insert(shard.name).inserted else {
                 throw ShardMapError("shard name \(shard.name) appears twice")
+            }
+            guard shard.curvePublicKey == nil || shard.curveKeyFile == nil else {
+                throw ShardMapError("shard \(shard.name) gives both curve_public_key and curve_key_file; give one")
             }
         }
         self.shards = shards

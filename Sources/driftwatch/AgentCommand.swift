@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriftAgent
 import DriftAgentHTTP
+import DriftHTTPSecurity
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -19,7 +20,9 @@ struct AgentCommand: AsyncParsableCommand {
             V2, MLflow, or --input-path/--output-path).
               --udp, --unix, --zmq  JSON lines sent by the model itself, fire-and-forget (schema in docs/agent.md; \
             examples/driftwatch_client.py is a standard-library Python client).
-            Delayed labels: POST /labels on --http, or {"type":"label",…} lines on the local listeners.
+            Delayed labels: POST /labels on --http (with --api-token-file, only with that bearer token; HTTPS with \
+            --tls-certificate and --tls-key), or \
+            {"type":"label",…} lines on the local listeners.
             Delivery: events are batched (--batch-size, --flush-interval), written to the spool (--spool-dir) and \
             sent to --collector over ZeroMQ with acknowledgements; unacknowledged batches are resent, kept across \
             collector outages and agent restarts, and dropped only when the spool is full (counted in /metrics). \
@@ -116,8 +119,40 @@ struct AgentCommand: AsyncParsableCommand {
     )
     var curveSecret: String?
 
-    @Option(help: ArgumentHelp("The collector's public key (.pub) for CURVE; needs --curve-secret.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The collector's public key (.pub) for CURVE; needs --curve-secret. With --shards, for the shards whose entry gives no curve_public_key or curve_key_file.",
+            valueName: "file"
+        )
+    )
     var collectorKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A file holding a bearer token (at least 16 characters) that POST /labels on --http requires (Authorization: Bearer TOKEN).",
+            valueName: "file"
+        )
+    )
+    var apiTokenFile: String?
+
+    @Flag(help: "With --api-token-file, require the token on /metrics too (never on /healthz).")
+    var apiTokenForReads = false
+
+    @Option(
+        help: ArgumentHelp(
+            "PEM certificate chain for HTTPS on --http (with --tls-key); the admin server then speaks only TLS.",
+            valueName: "file"
+        )
+    )
+    var tlsCertificate: String?
+
+    @Option(
+        help: ArgumentHelp("PEM private key of --tls-certificate (unencrypted; keep it private).", valueName: "file")
+    )
+    var tlsKey: String?
+
+    @Flag(help: "Serve the --listen proxy over HTTPS too, with --tls-certificate and --tls-key.")
+    var proxyTLS = false
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -135,8 +170,22 @@ struct AgentCommand: AsyncParsableCommand {
         guard (collector == nil) != (shards == nil) else {
             throw ValidationError("Give the collector: --collector ENDPOINT, or --shards FILE for sharded collectors.")
         }
-        guard (curveSecret == nil) == (collectorKey == nil) else {
-            throw ValidationError("CURVE needs both --curve-secret (this agent's keys) and --collector-key.")
+        guard apiTokenFile != nil || !apiTokenForReads else {
+            throw ValidationError("--api-token-for-reads needs --api-token-file.")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("HTTPS needs both --tls-certificate and --tls-key.")
+        }
+        guard !proxyTLS || (tlsCertificate != nil && listen != nil) else {
+            throw ValidationError("--proxy-tls needs --listen and --tls-certificate with --tls-key.")
+        }
+        guard collectorKey == nil || curveSecret != nil else {
+            throw ValidationError("--collector-key needs --curve-secret (this agent's keys).")
+        }
+        guard curveSecret == nil || collectorKey != nil || shards != nil else {
+            throw ValidationError(
+                "CURVE needs --collector-key with --curve-secret (or a --shards list giving each shard's key)."
+            )
         }
         guard (listen == nil) == (upstream == nil) else {
             throw ValidationError("--listen and --upstream go together: the proxy needs both.")
@@ -173,6 +222,20 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "driftwatch.agent")
 
+        let apiToken: String?
+        do {
+            apiToken = try apiTokenFile.map { try APITokenFile.load(path: $0) }
+        } catch let problem as APITokenFile.Problem {
+            throw CommandFailure("--api-token-file: \(problem.message)")
+        }
+        var tls: HTTPServerTLS?
+        if let tlsCertificate, let tlsKey {
+            do {
+                tls = try HTTPServerTLS(certificatePath: tlsCertificate, keyPath: tlsKey)
+            } catch {
+                throw CommandFailure("--tls-certificate/--tls-key: \(error)")
+            }
+        }
         var settings = AgentConfiguration(collectorEndpoint: collector ?? "", spoolDirectory: spoolDir)
         settings.agentID = agentID
         settings.spoolMaxBytes = spoolMaxMB * 1024 * 1024
@@ -187,7 +250,18 @@ struct AgentCommand: AsyncParsableCommand {
         do {
             if let shards {
                 let map = try ShardsFile.load(path: shards)
-                let sharded = try ShardedAgent(map: map, configuration: settings, logger: logger)
+                let curveByShard = try ShardsFile.curveClientKeys(
+                    of: map,
+                    listedAt: shards,
+                    keyPair: try curveSecret.map(CurveClientKeys.loadKeyPair),
+                    fallback: settings.curve?.serverKey
+                )
+                let sharded = try ShardedAgent(
+                    map: map,
+                    configuration: settings,
+                    curveByShard: curveByShard ?? [:],
+                    logger: logger
+                )
                 agents = sharded.agents
                 router = sharded
             } else {
@@ -256,6 +330,7 @@ struct AgentCommand: AsyncParsableCommand {
                 upstreamTimeout: .milliseconds(Int64(upstreamTimeout * 1000))
             )
             proxySettings.extraction = try extractionSettings()
+            proxySettings.tls = proxyTLS ? tls : nil
             let proxy: ReverseProxy
             do {
                 proxy = try ReverseProxy(configuration: proxySettings, sink: sink, logger: logger) { bound in
@@ -271,13 +346,16 @@ struct AgentCommand: AsyncParsableCommand {
             sources: .init(agents: agents, lineIngest: lineIngest, sampler: sampler, proxy: proxyCounters)
         )
         let (adminHost, adminPort) = try Self.hostPort(http, flag: "--http")
-        let admin = AgentAdminServer.makeApplication(
+        let admin = try AgentAdminServer.makeApplication(
             metrics: metrics,
             labels: decoder,
             agentsSink: router,
             host: adminHost,
             port: adminPort,
-            logger: logger
+            logger: logger,
+            apiToken: apiToken,
+            apiTokenForReads: apiTokenForReads,
+            tls: tls
         ) { bound in
             logger.info("HTTP listening", metadata: ["http.address": "\(adminHost):\(bound)"])
         }
@@ -407,6 +485,15 @@ struct ChildSupervisor: Service {
 }
 
 extension CurveClientKeys {
+    /// Loads a client's key pair, failing with a message that names the file.
+    static func loadKeyPair(secret: String) throws -> CurveKeyPair {
+        do {
+            return try CurveKeyFile.loadKeyPair(path: secret)
+        } catch let problem as CurveKeyFile.Problem {
+            throw CommandFailure(problem.message)
+        }
+    }
+
     /// Loads a client's key pair and its server's public key, failing with a message that names the file.
     static func load(secret: String, server: String) throws -> CurveClientKeys {
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriftCollector
 import DriftEngine
+import DriftHTTPSecurity
 import Foundation
 import Logging
 import ZeroMQ
@@ -13,7 +14,8 @@ struct CollectorRunCommand: AsyncParsableCommand {
         discussion: """
             Agents connect a DEALER socket to --ingest and receive acknowledgements (docs/protocol.md). Alerts are \
             published on --alerts with topics alert.<model>.<kind> and JSON bodies; `driftwatch subscribe` prints \
-            them. HTTP serves /metrics (Prometheus), /healthz, /readyz and the JSON API under /api/v1.
+            them. HTTP serves /metrics (Prometheus), /healthz, /readyz and the JSON API under /api/v1 (HTTPS with \
+            --tls-certificate and --tls-key; a bearer token with --api-token-file; docs/security.md).
             With --state, the engine's windows and references are checkpointed to SQLite every \
             --checkpoint-interval seconds and at shutdown, and restored at start. SIGHUP reloads --config \
             without losing window state; an invalid file keeps the configuration in force and is logged.
@@ -27,7 +29,8 @@ struct CollectorRunCommand: AsyncParsableCommand {
             trigger is written to a durable outbox (in --state; in memory without it) before it is sent, and \
             delivered at least once, with a stable trigger_id receivers deduplicate on, to every sink (each flag \
             repeatable): --trigger-zmq ENDPOINT, a ROUTER the training system binds, which must answer `ack` and \
-            the id; --trigger-webhook URL, a JSON POST acknowledged by any 2xx answer; --trigger-exec COMMAND, \
+            the id (CURVE-encrypted with --trigger-zmq-key RECEIVER.pub and --curve-secret; plain TCP beyond \
+            loopback needs --insecure); --trigger-webhook URL, a JSON POST acknowledged by any 2xx answer; --trigger-exec COMMAND, \
             run with /bin/sh -c with the JSON on stdin and DRIFTWATCH_TRIGGER_ID, DRIFTWATCH_MODEL, \
             DRIFTWATCH_MODEL_VERSION, … in the environment, acknowledged by exit status 0.
             A failed attempt (no acknowledgement within --trigger-timeout) is retried with exponential backoff \
@@ -85,6 +88,15 @@ struct CollectorRunCommand: AsyncParsableCommand {
     var triggerZeroMQ: [String] = []
 
     @Option(
+        name: .customLong("trigger-zmq-key"),
+        help: ArgumentHelp(
+            "The training system's CURVE public key (.pub file) for --trigger-zmq: the collector connects as a CURVE client with its --curve-secret key pair. Once for every --trigger-zmq endpoint, or once per endpoint in the same order.",
+            valueName: "file"
+        )
+    )
+    var triggerZeroMQKeys: [String] = []
+
+    @Option(
         name: .customLong("trigger-webhook"),
         help: ArgumentHelp(
             "URL receiving every retraining trigger as a JSON POST (2xx = ack); repeatable.",
@@ -139,6 +151,19 @@ struct CollectorRunCommand: AsyncParsableCommand {
     @Flag(help: "With --api-token-file, require the token on reads and /metrics too (not on /healthz, /readyz).")
     var apiTokenForReads = false
 
+    @Option(
+        help: ArgumentHelp(
+            "PEM certificate chain for HTTPS on --http (with --tls-key); the HTTP server then speaks only TLS.",
+            valueName: "file"
+        )
+    )
+    var tlsCertificate: String?
+
+    @Option(
+        help: ArgumentHelp("PEM private key of --tls-certificate (unencrypted; keep it private).", valueName: "file")
+    )
+    var tlsKey: String?
+
     @Flag(help: "Allow plain (unencrypted) TCP on non-loopback addresses without --curve-secret.")
     var insecure = false
 
@@ -174,6 +199,35 @@ struct CollectorRunCommand: AsyncParsableCommand {
             throw ValidationError("--api-token-for-reads needs --api-token-file.")
         }
         guard agentRateLimit >= 0 else { throw ValidationError("--agent-rate-limit must be 0 or more.") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("HTTPS needs both --tls-certificate and --tls-key.")
+        }
+        guard triggerZeroMQKeys.isEmpty || curveSecret != nil else {
+            throw ValidationError(
+                "--trigger-zmq-key needs --curve-secret: the collector presents its own key pair to the receiver."
+            )
+        }
+        guard triggerZeroMQKeys.isEmpty || !triggerZeroMQ.isEmpty else {
+            throw ValidationError("--trigger-zmq-key needs --trigger-zmq.")
+        }
+        guard triggerZeroMQKeys.count <= 1 || triggerZeroMQKeys.count == triggerZeroMQ.count else {
+            throw ValidationError(
+                """
+                Give --trigger-zmq-key once (for every --trigger-zmq endpoint) or once per --trigger-zmq endpoint \
+                (\(triggerZeroMQ.count), in the same order); got \(triggerZeroMQKeys.count).
+                """
+            )
+        }
+        let plainTriggers = triggerZeroMQKeys.isEmpty ? triggerZeroMQ.filter { !Self.isLocal($0) } : []
+        guard plainTriggers.isEmpty || insecure else {
+            throw ValidationError(
+                """
+                --trigger-zmq \(plainTriggers.joined(separator: ", ")) would carry triggers in plain TCP beyond this \
+                host. Give --trigger-zmq-key with the receiver's public key (and --curve-secret), or --insecure to \
+                accept unencrypted traffic.
+                """
+            )
+        }
         if curveSecret == nil {
             guard allowed.isEmpty else { throw ValidationError("--allow needs --curve-secret.") }
             let exposed = [ingest, alerts, pull].compactMap { $0 }.filter { !Self.isLocal($0) }
@@ -259,13 +313,19 @@ struct CollectorRunCommand: AsyncParsableCommand {
             throw CommandFailure("invalid configuration: \(error)")
         }
         if let apiTokenFile {
-            let token = (try? String(contentsOfFile: apiTokenFile, encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let token, token.count >= 16 else {
-                throw CommandFailure("--api-token-file \(apiTokenFile): cannot read a token of at least 16 characters")
+            do {
+                settings.apiToken = try APITokenFile.load(path: apiTokenFile)
+            } catch let problem as APITokenFile.Problem {
+                throw CommandFailure("--api-token-file: \(problem.message)")
             }
-            settings.apiToken = token
             settings.apiTokenForReads = apiTokenForReads
+        }
+        if let tlsCertificate, let tlsKey {
+            do {
+                settings.tls = try HTTPServerTLS(certificatePath: tlsCertificate, keyPath: tlsKey)
+            } catch {
+                throw CommandFailure("--tls-certificate/--tls-key: \(error)")
+            }
         }
         if let curveSecret {
             do {
@@ -284,8 +344,17 @@ struct CollectorRunCommand: AsyncParsableCommand {
                 ]
             )
         }
+        let triggerKeys: [CurveKey]
+        do {
+            triggerKeys = try triggerZeroMQKeys.map { try CurveKeyFile.loadPublicKey(path: $0) }
+        } catch let problem as CurveKeyFile.Problem {
+            throw CommandFailure("--trigger-zmq-key: \(problem.message)")
+        }
         settings.triggerSinks =
-            triggerZeroMQ.map(TriggerSink.zeroMQ)
+            triggerZeroMQ.enumerated().map { index, endpoint in
+                let key = triggerKeys.count == 1 ? triggerKeys.first : triggerKeys.dropFirst(index).first
+                return TriggerSink.zeroMQ(endpoint, serverKey: key)
+            }
             + (try parseURLs(triggerWebhooks, flag: "--trigger-webhook")).map(TriggerSink.webhook)
             + triggerCommands.map(TriggerSink.exec)
         settings.triggerTimeout = .milliseconds(Int64(triggerTimeout * 1000))

@@ -2,10 +2,6 @@ import ArgumentParser
 import DriftProtocol
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// `driftwatch models`: the models one collector or every shard of a sharded deployment monitors.
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,12 +18,23 @@ struct ModelsCommand: AsyncParsableCommand {
     )
 
     @Option(
-        help: ArgumentHelp("A collector's HTTP base URL, e.g. http://127.0.0.1:7780; repeatable.", valueName: "url")
+        help: ArgumentHelp(
+            "A collector's HTTP base URL, e.g. http://127.0.0.1:7780 or https://collector:7780; repeatable.",
+            valueName: "url"
+        )
     )
     var collector: [String] = []
 
     @Option(help: "A shard list (docs/sharding.md): ask every shard that publishes an http URL.")
     var shards: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "PEM CA certificates to trust for an https:// collector (default: DRIFTWATCH_CA_FILE, else the system's).",
+            valueName: "file"
+        )
+    )
+    var caFile: String?
 
     @Flag(help: "JSON lines instead of a table.")
     var json = false
@@ -48,7 +55,7 @@ struct ModelsCommand: AsyncParsableCommand {
         var unreachable = 0
         for source in sources {
             do {
-                for var model in try await Self.models(at: source.url) {
+                for var model in try await Self.models(at: source.url, caFile: caFile) {
                     model["shard"] = source.name
                     if let map, let name = model["model"] as? String {
                         model["owned"] = map.owner(of: name).name == source.name
@@ -57,7 +64,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 }
             } catch {
                 unreachable += 1
-                printError("models: \(source.name) (\(source.url)): \(error.localizedDescription)")
+                printError("models: \(source.name) (\(source.url)): \(error)")
             }
         }
         rows.sort { lhs, rhs in
@@ -76,19 +83,13 @@ struct ModelsCommand: AsyncParsableCommand {
         if unreachable > 0 { throw ExitCode.failure }
     }
 
-    private static func models(at base: String) async throws -> [[String: Any]] {
-        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        guard let url = URL(string: trimmed + "/api/v1/models") else { throw CommandFailure("not a URL: \(base)") }
-        var request = URLRequest(url: url)
-        request.timeoutInterval = 10
-        if let token = ProcessInfo.processInfo.environment["DRIFTWATCH_API_TOKEN"], !token.isEmpty {
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 200,
+    private static func models(at base: String, caFile: String?) async throws -> [[String: Any]] {
+        let client = CollectorAPIClient(address: base, caFile: caFile)
+        let (status, data) = try await client.send("GET", "/api/v1/models")
+        guard status == 200,
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let models = object["models"] as? [[String: Any]]
-        else { throw CommandFailure("unexpected answer from \(url)") }
+        else { throw CommandFailure("unexpected answer (HTTP \(status)) from \(client.baseURL)/api/v1/models") }
         return models
     }
 

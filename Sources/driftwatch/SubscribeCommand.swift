@@ -33,7 +33,12 @@ struct SubscribeCommand: ParsableCommand {
     )
     var curveSecret: String?
 
-    @Option(help: ArgumentHelp("The collector's public key (.pub) for CURVE; needs --curve-secret.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The collector's public key (.pub) for CURVE; needs --curve-secret. With --shards, for the shards whose entry gives no curve_public_key or curve_key_file.",
+            valueName: "file"
+        )
+    )
     var collectorKey: String?
 
     @Option(help: "Only alerts of this model (exact name).")
@@ -57,8 +62,13 @@ struct SubscribeCommand: ParsableCommand {
     var idleTimeout: Double?
 
     func validate() throws {
-        guard (curveSecret == nil) == (collectorKey == nil) else {
-            throw ValidationError("CURVE needs both --curve-secret (this subscriber's keys) and --collector-key.")
+        guard collectorKey == nil || curveSecret != nil else {
+            throw ValidationError("--collector-key needs --curve-secret (this subscriber's keys).")
+        }
+        guard curveSecret == nil || collectorKey != nil || (shards != nil && connect.isEmpty) else {
+            throw ValidationError(
+                "CURVE needs --collector-key with --curve-secret (or a --shards list giving each shard's key)."
+            )
         }
         if let kind, AlertKind(rawValue: kind) == nil {
             let kinds = AlertKind.allCases.map(\.rawValue).joined(separator: ", ")
@@ -92,18 +102,29 @@ struct SubscribeCommand: ParsableCommand {
         let context = try ZeroMQContext()
         let socket = try ZeroMQSocket(context, type: .sub)
         try socket.subscribe(subscription)
-        if let curveSecret, let collectorKey {
-            let keys = try CurveClientKeys.load(secret: curveSecret, server: collectorKey)
-            try socket.setCurveClient(serverKey: keys.serverKey, keyPair: keys.keyPair)
-        }
-        var endpoints = connect
+        let keyPair = try curveSecret.map(CurveClientKeys.loadKeyPair)
+        let collectorCurve = try collectorKey.map { try CurveClientKeys.load(secret: curveSecret ?? "", server: $0) }
+        // libzmq copies the socket's options into each connection when it is made, so setting the CURVE server key
+        // before each connect gives every shard its own key on the one SUB socket.
+        var endpoints: [(endpoint: String, curve: CurveClientKeys?)] = connect.map { ($0, collectorCurve) }
         if let shards {
             let map = try ShardsFile.load(path: shards)
-            endpoints += map.shards.compactMap(\.alerts)
+            let curveByShard = try ShardsFile.curveClientKeys(
+                of: map,
+                listedAt: shards,
+                keyPair: keyPair,
+                fallback: collectorCurve?.serverKey
+            )
+            for shard in map.shards {
+                if let alerts = shard.alerts { endpoints.append((alerts, curveByShard?[shard.name])) }
+            }
         }
-        if endpoints.isEmpty { endpoints = ["tcp://127.0.0.1:7702"] }
-        for endpoint in endpoints { try socket.connect(endpoint) }
-        printError("Subscribed to '\(subscription)' on \(endpoints.joined(separator: ", "))")
+        if endpoints.isEmpty { endpoints = [("tcp://127.0.0.1:7702", collectorCurve)] }
+        for (endpoint, curve) in endpoints {
+            if let curve { try socket.setCurveClient(serverKey: curve.serverKey, keyPair: curve.keyPair) }
+            try socket.connect(endpoint)
+        }
+        printError("Subscribed to '\(subscription)' on \(endpoints.map(\.endpoint).joined(separator: ", "))")
         var printed = 0
         var malformed = 0
         let idle = idleTimeout.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }

@@ -28,8 +28,16 @@ struct TriggerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Trigger id to use (idempotency key); default a fresh one.", valueName: "id"))
     var id: String?
 
-    @Option(help: "The collector's HTTP address as HOST:PORT.")
+    @Option(help: "The collector's HTTP address: HOST:PORT, or a base URL such as https://collector:7780.")
     var http: String = "127.0.0.1:7780"
+
+    @Option(
+        help: ArgumentHelp(
+            "PEM CA certificates to trust for an https:// collector (default: DRIFTWATCH_CA_FILE, else the system's).",
+            valueName: "file"
+        )
+    )
+    var caFile: String?
 
     @Flag(help: "Print the collector's JSON answer instead of a summary.")
     var json = false
@@ -45,7 +53,11 @@ struct TriggerCommand: AsyncParsableCommand {
         var body = ["model": model, "reason": reason]
         body["version"] = version
         body["trigger_id"] = id
-        let (status, data) = try await CollectorAPIClient(address: http).send("POST", "/api/v1/triggers", json: body)
+        let (status, data) = try await CollectorAPIClient(address: http, caFile: caFile).send(
+            "POST",
+            "/api/v1/triggers",
+            json: body
+        )
         guard (200..<300).contains(status) else {
             throw CommandFailure(
                 "the collector refused the trigger (HTTP \(status)): \(CollectorAPIClient.errorMessage(data))"

@@ -29,8 +29,16 @@ struct TriggersCommand: AsyncParsableCommand {
         @Option(help: "Only this state: pending, delivering, retrying, delivered or undeliverable.")
         var state: String?
 
-        @Option(help: "The collector's HTTP address as HOST:PORT.")
+        @Option(help: "The collector's HTTP address: HOST:PORT, or a base URL such as https://collector:7780.")
         var http: String = "127.0.0.1:7780"
+
+        @Option(
+            help: ArgumentHelp(
+                "PEM CA certificates to trust for an https:// collector (default: DRIFTWATCH_CA_FILE, else the system's).",
+                valueName: "file"
+            )
+        )
+        var caFile: String?
 
         @Flag(help: "Print the collector's JSON answer.")
         var json = false
@@ -48,7 +56,10 @@ struct TriggersCommand: AsyncParsableCommand {
             if let model { query.append(URLQueryItem(name: "model", value: model)) }
             if let state { query.append(URLQueryItem(name: "state", value: state)) }
             components.queryItems = query.isEmpty ? nil : query
-            let (status, data) = try await CollectorAPIClient(address: http).send("GET", components.string ?? "/")
+            let (status, data) = try await CollectorAPIClient(address: http, caFile: caFile).send(
+                "GET",
+                components.string ?? "/"
+            )
             guard status == 200 else {
                 throw CommandFailure("the collector answered HTTP \(status): \(CollectorAPIClient.errorMessage(data))")
             }

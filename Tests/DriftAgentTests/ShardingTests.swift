@@ -19,11 +19,13 @@ struct ShardingTests {
         }
     }
 
-    private static func writeList(_ shards: [Shard], to path: String) throws {
+    /// Writes a shard list; `keys` adds a line (e.g. `curve_key_file: …`) to the named shards.
+    private static func writeList(_ shards: [Shard], to path: String, keys: [String: String] = [:]) throws {
         var text = "shards:\n"
         for shard in shards.map(\.entry) {
             text += "  - name: \(shard.name)\n    ingest: \(shard.ingest)\n"
             text += "    alerts: \(shard.alerts ?? "")\n    http: \(shard.http ?? "")\n"
+            if let key = keys[shard.name] { text += "    \(key)\n" }
         }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
@@ -163,5 +165,89 @@ struct ShardingTests {
         #expect(rows.count == 300 + moved.count, "each moved model is listed on its old and its new shard")
         let stale = rows.filter { $0["owned"] as? Bool == false }.compactMap { $0["model"] as? String }
         #expect(Set(stale) == Set(moved))
+    }
+
+    @Test(
+        "Two shards with their own CURVE key pairs: the agent routes to both; a subscriber falls back to --collector-key"
+    )
+    func perShardCurveKeys() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = directory.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        for name in ["shard-a", "shard-b", "agent", "subscriber"] { try SecurityTests.keygen(name, in: keys) }
+        let allow = directory.appendingPathComponent("allow")
+        try FileManager.default.createDirectory(at: allow, withIntermediateDirectories: true)
+        for name in ["agent", "subscriber"] {
+            try FileManager.default.copyItem(
+                at: keys.appendingPathComponent("\(name).pub"),
+                to: allow.appendingPathComponent("\(name).pub")
+            )
+        }
+        let keyPath = { (name: String) in keys.appendingPathComponent(name).path }
+        let configuration = try QuickDrift.configuration(in: directory)
+        var shards: [Shard] = []
+        defer { for shard in shards { _ = try? shard.collector.stop() } }
+        for name in ["shard-a", "shard-b"] {
+            let collector = try CollectorProcess([
+                "--config", configuration, "--curve-secret", keyPath("\(name).secret"), "--allow", allow.path,
+            ])
+            shards.append(Shard(name: name, collector: collector))
+        }
+        // The agent's list gives shard-a's key as a file (relative to the list) and shard-b's inline; the
+        // subscriber's list gives only shard-a's, and --collector-key supplies shard-b's.
+        let shardB = try SecurityTests.publicKey(keys.appendingPathComponent("shard-b.pub"))
+        let agentList = directory.appendingPathComponent("agent-shards.yaml").path
+        try Self.writeList(
+            shards,
+            to: agentList,
+            keys: ["shard-a": "curve_key_file: keys/shard-a.pub", "shard-b": "curve_public_key: \"\(shardB)\""]
+        )
+        let subscriberList = directory.appendingPathComponent("subscriber-shards.yaml").path
+        try Self.writeList(shards, to: subscriberList, keys: ["shard-a": "curve_key_file: keys/shard-a.pub"])
+        let map = try ShardMap(shards: shards.map(\.entry))
+        let models = (0..<12).map { "keyed-\($0)" }
+        let owners = Dictionary(grouping: models) { map.owner(of: $0).name }
+        #expect(owners.keys.sorted() == ["shard-a", "shard-b"], "both shards own some of \(models)")
+
+        let subscriber = try ChildProcess.start(
+            ChildProcess.driftwatchExecutable,
+            [
+                "subscribe", "--shards", subscriberList, "--json", "--kind", "data_drift", "--curve-secret",
+                keyPath("subscriber.secret"), "--collector-key", keyPath("shard-b.pub"),
+            ]
+        )
+        defer { subscriber.signal(SIGTERM) }
+        #expect(subscriber.waitForOutput(containing: "Subscribed", timeout: .seconds(30)))
+        let agent = try AgentProcess(
+            [
+                "--shards", agentList, "--model", "unnamed", "--udp", "127.0.0.1:0", "--spool-dir",
+                directory.appendingPathComponent("spool").path, "--curve-secret", keyPath("agent.secret"),
+            ],
+            expectUDP: true
+        )
+        defer { agent.process.signal(SIGTERM) }
+        try await Self.sendTraffic(for: models, to: try #require(agent.udpPort))
+
+        let alerted = try await Self.waitForAlerts(subscriber, covering: Set(models))
+        #expect(alerted == Set(models), "missing: \(Set(models).subtracting(alerted).sorted())")
+        for shard in shards {
+            let owned = Set(owners[shard.name] ?? [])
+            let monitored = try await Self.monitoredModels(shard, expecting: owned)
+            #expect(monitored == owned, "\(shard.name)")
+        }
+        let sent = Double(80 * models.count)
+        #expect(try await agent.waitForMetric("events_acknowledged_total") { $0 >= sent } == sent)
+
+        // A shard without a key and no --collector-key is a start-up error naming the list and the shard.
+        let missing = try ChildProcess.run(
+            ChildProcess.driftwatchExecutable,
+            [
+                "subscribe", "--shards", subscriberList, "--curve-secret", keyPath("subscriber.secret"),
+                "--idle-timeout", "1",
+            ]
+        )
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("\(subscriberList): shard shard-b has no curve_public_key"))
     }
 }

@@ -8,9 +8,7 @@ import Testing
 @Suite("Retraining triggers", .serialized)
 struct TriggerDeliveryTests {
     /// `examples/training_receiver.py` in this checkout.
-    static let receiverScript = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples/training_receiver.py")
+    static let receiverScript = ChildProcess.trainingReceiverScript
 
     /// `fastConfiguration` with a retrain policy on data drift.
     static let configuration =

@@ -24,6 +24,17 @@ public enum ChildProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// The root of this checkout (for `examples/` and other committed files).
+    public static var repositoryDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+
+    /// `examples/training_receiver.py`: the pyzmq training system that receives retraining triggers.
+    public static var trainingReceiverScript: URL {
+        repositoryDirectory.appendingPathComponent("examples/training_receiver.py")
+    }
+
     /// The first `python3` on the PATH.
     public static let python = "/usr/bin/env"
 

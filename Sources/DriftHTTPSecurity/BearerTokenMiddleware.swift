@@ -1,26 +1,31 @@
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` on the collector's write endpoints (every method but GET and HEAD),
-/// and, when `protectReads` is set, on reads too — except `/healthz` and `/readyz`, which probes call without
-/// credentials. A missing or wrong token answers 401 with a `WWW-Authenticate: Bearer` header. Tokens are compared
-/// in constant time.
-struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Requires `Authorization: Bearer <token>` on an HTTP server's write endpoints (every method but GET and HEAD),
+/// and, when `protectReads` is set, on reads too — except the probe paths (`/healthz`, `/readyz`), which
+/// orchestrators call without credentials. A missing or wrong token answers 401 with a `WWW-Authenticate: Bearer`
+/// header. Tokens are compared in constant time. Used by the collector's API and the agent's admin server.
+public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The paths that never need the token: health and readiness probes.
+    public static var probePaths: Set<String> { ["/healthz", "/readyz"] }
+
     let token: [UInt8]
     let protectReads: Bool
 
-    init(token: String, protectReads: Bool) {
+    /// - Parameters:
+    ///   - token: the token clients must present.
+    ///   - protectReads: whether GET and HEAD (other than the probes) need it too.
+    public init(token: String, protectReads: Bool) {
         self.token = Array(token.utf8)
         self.protectReads = protectReads
     }
 
-    func handle(
+    public func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let isRead = request.method == .get || request.method == .head
-        let path = request.uri.path
-        let exempt = path == "/healthz" || path == "/readyz"
+        let exempt = Self.probePaths.contains(request.uri.path)
         guard !exempt, !isRead || protectReads else { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
         guard header.hasPrefix("Bearer "), Self.equal(Array(header.utf8.dropFirst(7)), token) else {
