@@ -431,7 +431,11 @@ struct JSONLineScanner {
             guard index < bytes.count, isDigit(bytes[index]) else { return nil }
             var explicit = 0
             while index < bytes.count && isDigit(bytes[index]) {
-                if explicit < 1_000_000 { explicit = explicit * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+                if explicit < 1_000_000 {
+                    explicit = explicit * 10 + Int(bytes[index] &- UInt8(ascii: "0"))
+                } else {
+                    exact = false
+                }
                 index += 1
             }
             exponent += exponentSign * explicit
