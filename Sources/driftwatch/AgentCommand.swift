@@ -165,11 +165,6 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        #if canImport(Glibc)
-        // The agent's own heap is a few MiB (docs/performance.md, "Agent"); glibc's default of up to 8 malloc arenas
-        // per core only spreads it over more partly used pages.
-        _ = mallopt(M_ARENA_MAX, 2)
-        #endif
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
