@@ -7,6 +7,9 @@
 # resident memory (VmRSS, and VmHWM for the peak) is read from /proc.
 #
 # Usage: bash Benchmarks/scripts/agent_proxy_overhead.sh [seconds per run, default 15]
+# Environment: DRIFTWATCH=path uses that driftwatch executable instead of building one; BASELINE=path also runs a
+# second agent from another executable (e.g. the previous release) beside it, measured in the same loop, so a
+# change is compared with what it replaces on the same machine at the same load.
 # Needs: wrk and nginx (apt-get install wrk nginx-light), a release build of driftwatch (built here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,8 +17,12 @@ duration="${1:-15}"
 for tool in wrk nginx; do
     command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light" >&2; exit 1; }
 done
-swift build -c release --scratch-path .build-release --product driftwatch 2>&1 | grep -v "prohibited flag" | tail -n 1
-driftwatch="$(swift build -c release --scratch-path .build-release --show-bin-path)/driftwatch"
+if [[ -n "${DRIFTWATCH:-}" ]]; then
+    driftwatch="$DRIFTWATCH"
+else
+    swift build -c release --scratch-path .build-release --product driftwatch 2>&1 | grep -v "prohibited flag" | tail -n 1
+    driftwatch="$(swift build -c release --scratch-path .build-release --show-bin-path)/driftwatch"
+fi
 
 work="$(mktemp -d)"
 pids=()
@@ -56,13 +63,52 @@ pids+=("$!")
 for _ in $(seq 1 100); do grep -q "zmq.ingest=" "$work/collector.log" && break; sleep 0.1; done
 ingest="$(grep -o "zmq.ingest=[^ ]*" "$work/collector.log" | head -n 1 | cut -d= -f2)"
 
-proxy_port="$(free_port)"
-"$driftwatch" agent --collector "$ingest" --model bench --listen "127.0.0.1:$proxy_port" \
-    --upstream "http://127.0.0.1:$model_port" --feature-names a,b,c,d --http 127.0.0.1:0 \
-    --spool-dir "$work/spool" --log-level warning 2> "$work/agent.log" &
-agent=$!
-pids+=("$agent")
-for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break; sleep 0.1; done
+# Starts one agent from executable $1 as proxy number $2; sets agent_port[$2] and agent_pid[$2].
+declare -a agent_port agent_pid
+start_agent() {
+    local port
+    port="$(free_port)"
+    "$1" agent --collector "$ingest" --model "bench$2" --listen "127.0.0.1:$port" \
+        --upstream "http://127.0.0.1:$model_port" --feature-names a,b,c,d --http 127.0.0.1:0 \
+        --spool-dir "$work/spool$2" --log-level warning 2> "$work/agent$2.log" &
+    agent_pid[$2]=$!
+    agent_port[$2]=$port
+    pids+=("$!")
+    for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+}
+start_agent "$driftwatch" 0
+paths=(proxy)
+if [[ -n "${BASELINE:-}" ]]; then
+    start_agent "$BASELINE" 1
+    paths+=(baseline)
+fi
+
+# Prints where an agent's resident memory is: totals from /proc, then by kind of mapping.
+memory() {
+    local pid="$1" name="$2"
+    grep -E "VmRSS|VmHWM|Threads" "/proc/$pid/status" | tr -s ' \t' ' ' | sed "s/^/$name /"
+    python3 - "$pid" "$name" <<'PY'
+import re, sys
+pid, name = sys.argv[1], sys.argv[2]
+kinds, current = {}, None
+for line in open(f"/proc/{pid}/smaps"):
+    head = re.match(r"^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \d+\s*(.*)$", line)
+    if head:
+        perms, path = head.groups()
+        if path.startswith("/"):
+            current = "file: " + ("executable" if "driftwatch" in path else "libraries")
+        elif path in ("[heap]", "[stack]"):
+            current = path
+        else:
+            current = "anonymous (malloc arenas, thread stacks)" if "w" in perms else "anonymous, read-only/guard"
+        continue
+    rss = re.match(r"^Rss:\s+(\d+) kB", line)
+    if rss:
+        kinds[current] = kinds.get(current, 0) + int(rss.group(1))
+for kind, kb in sorted(kinds.items(), key=lambda item: -item[1]):
+    print(f"{name}   {kind}: {kb} kB")
+PY
+}
 
 cat > "$work/paced.lua" <<'LUA'
 wrk.method = "POST"
@@ -92,10 +138,14 @@ printf "%-12s %-10s %12s %12s %12s\n" "connections" "path" "requests/s" "p50 µs
 for connections in 1 10; do
     read -r direct_rate direct_p50 direct_p99 < <(measure "http://127.0.0.1:$model_port/v1/models/bench:predict" "$connections")
     printf "%-12s %-10s %12s %12s %12s\n" "$connections" direct "$direct_rate" "$direct_p50" "$direct_p99"
-    read -r proxy_rate proxy_p50 proxy_p99 < <(measure "http://127.0.0.1:$proxy_port/v1/models/bench:predict" "$connections")
-    printf "%-12s %-10s %12s %12s %12s\n" "$connections" proxy "$proxy_rate" "$proxy_p50" "$proxy_p99"
-    printf "%-12s %-10s %12s %12s %12s\n" "$connections" added "" "$(( proxy_p50 - direct_p50 ))" "$(( proxy_p99 - direct_p99 ))"
-    if [[ "$connections" == 10 ]]; then
-        grep -E "VmRSS|VmHWM" "/proc/$agent/status" | tr -s ' \t' ' ' | sed 's/^/agent /'
-    fi
+    for index in "${!paths[@]}"; do
+        path="${paths[$index]}"
+        read -r proxy_rate proxy_p50 proxy_p99 < <(
+            measure "http://127.0.0.1:${agent_port[$index]}/v1/models/bench:predict" "$connections"
+        )
+        printf "%-12s %-10s %12s %12s %12s\n" "$connections" "$path" "$proxy_rate" "$proxy_p50" "$proxy_p99"
+        printf "%-12s %-10s %12s %12s %12s\n" "$connections" "added" "" \
+            "$(( proxy_p50 - direct_p50 ))" "$(( proxy_p99 - direct_p99 ))"
+        if [[ "$connections" == 10 ]]; then memory "${agent_pid[$index]}" "$path"; fi
+    done
 done

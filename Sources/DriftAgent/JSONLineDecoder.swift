@@ -42,7 +42,20 @@ public struct JSONLineDecoder: Sendable {
     ///   - now: the arrival time (ns since the epoch), used when the line has no timestamp.
     /// - Throws: ``AgentError`` with code `invalid_json` and a message naming the field.
     public func decode(_ line: some Collection<UInt8>, now: Int64) throws(AgentError) -> Item {
+        // The common event line is read straight from its bytes; everything else (labels, escapes, refusals) by the
+        // tree decoder below, which owns the error messages.
+        let scanned = line.withContiguousStorageIfAvailable { bytes in
+            JSONLineScanner.event(in: bytes, defaultModel: defaultModel, defaultVersion: defaultVersion, now: now)
+        }
+        if let event = scanned ?? nil { return .event(event) }
         let bytes = Array(line)
+        if scanned == nil,
+            let event = bytes.withUnsafeBufferPointer({ bytes in
+                JSONLineScanner.event(in: bytes, defaultModel: defaultModel, defaultVersion: defaultVersion, now: now)
+            })
+        {
+            return .event(event)
+        }
         return try decode(JSONValue.parse(bytes), text: bytes, now: now)
     }
 

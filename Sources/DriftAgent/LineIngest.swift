@@ -42,18 +42,27 @@ public final class LineIngest: Sendable {
         var labels = 0
         var rejected: [String: Int] = [:]
         var lastError: String?
-        for line in payload.split(separator: UInt8(ascii: "\n")) {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-            do {
-                switch try decoder.decode(line, now: now) {
-                case .event(let event):
-                    if sink.record(event) { events += 1 } else { rejected["queue_full", default: 0] += 1 }
-                case .label(let label):
-                    if sink.record(label) { labels += 1 } else { rejected["queue_full", default: 0] += 1 }
+        // Lines are cut in place (no array of slices) and handed to the decoder as buffers, which it reads without
+        // copying.
+        payload.withMemoryRebound(to: UInt8.self) { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                lineStart = lineEnd + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+                do throws(AgentError) {
+                    switch try decoder.decode(line, now: now) {
+                    case .event(let event):
+                        if sink.record(event) { events += 1 } else { rejected["queue_full", default: 0] += 1 }
+                    case .label(let label):
+                        if sink.record(label) { labels += 1 } else { rejected["queue_full", default: 0] += 1 }
+                    }
+                } catch {
+                    rejected[error.code.rawValue, default: 0] += 1
+                    lastError = error.message
                 }
-            } catch {
-                rejected[error.code.rawValue, default: 0] += 1
-                lastError = error.message
             }
         }
         counts.withLock { counts in

@@ -61,4 +61,24 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+
+    // The baseline in the same run: the same line through the JSONValue tree decoder, which the ingest used for
+    // every line before the byte scanner and still uses for labels and refused lines.
+    let treeDecoder = JSONLineDecoder(defaultModel: "fraud", defaultVersion: "7")
+    Benchmark("Agent: decode and record one JSON line via the JSONValue tree (baseline)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            do {
+                let bytes = Array(line)
+                if case .event(let decoded) = try treeDecoder.decode(
+                    JSONValue.parse(bytes),
+                    text: bytes,
+                    now: 1_700_000_000_000_000_000
+                ) {
+                    blackHole(agent.record(decoded))
+                }
+            } catch {
+                fatalError("the benchmark line does not decode: \(error)")
+            }
+        }
+    }
 }
