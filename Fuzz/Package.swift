@@ -42,10 +42,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // SwiftCSV called the way `driftwatch baseline` reads training data.
+        // CSV input: the backtest's own reader (DriftReplay) and SwiftCSV called the way `driftwatch baseline` reads
+        // training data.
         .executableTarget(
             name: "FuzzCSV",
-            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")],
+            dependencies: [
+                .product(name: "DriftReplay", package: "driftwatch"),
+                .product(name: "DriftProtocol", package: "driftwatch"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -19,6 +19,19 @@ public enum CSVEventReader {
         else {
             throw ReplayError(.io, "cannot read \(path) as UTF-8 text")
         }
+        return try read(text: text, name: path, mapping: mapping)
+    }
+
+    /// Reads CSV text (what ``read(path:mapping:)`` does after loading the file; also the fuzz target's entry).
+    /// - Parameters:
+    ///   - text: the whole CSV text.
+    ///   - path: the name errors use for it.
+    ///   - mapping: which columns are what.
+    /// - Returns: the inputs in row order.
+    /// - Throws: ``ReplayError`` `invalid_configuration` (a mapped column is missing) or `invalid_input`.
+    public static func read(text: String, name path: String, mapping: CSVColumnMapping) throws(ReplayError)
+        -> [BacktestInput]
+    {
         var rows = parse(text)
         guard !rows.isEmpty else { throw ReplayError(.invalidInput, "\(path) has no header row") }
         let header = rows.removeFirst().map { $0.trimmingCharacters(in: .whitespaces) }

@@ -1,19 +1,66 @@
-// libFuzzer target: CSV training data as `driftwatch baseline` reads it (docs/baseline.md), on arbitrary bytes.
+// libFuzzer target: CSV input as driftwatch reads it, on arbitrary bytes.
 //
-// The reader (`TrainingTable` in the `driftwatch` executable) is not in a library product, so it cannot be linked
-// here. This target makes the same library calls on the fuzzed text without copying driftwatch code: the file's
-// UTF-8 text goes to `CSV<Enumerated>(string:delimiter: .comma, loadColumns: false)` (what `CSV(url:…)` does after
-// reading the file), then every header cell and every cell of every row is read, rows are compared in length with
-// the header, and each cell is typed with the same Foundation and standard-library calls the reader uses
-// (`trimmingCharacters(in: .whitespaces)`, `Double(_:)`, `isFinite`). SwiftCSV must be total: a table or a
-// `CSVParseError`, never a trap, leak or hang.
+// Two readers take CSV: `driftwatch backtest` (`CSVEventReader` in DriftReplay: RFC 4180 fields, a column mapping,
+// timestamps in four formats, numbers, outcomes, labels; and the NAB `timestamp,value` mapping) and `driftwatch
+// baseline` (SwiftCSV, called the way its `TrainingTable` reads training data; that reader lives in the executable,
+// so the same library calls are made here). Both must be total: inputs or a `ReplayError` / `CSVParseError`,
+// never a trap, leak or hang. The backtest reader's inputs must also satisfy what the engine relies on: every batch
+// encodes to the wire format and decodes back to itself.
+import DriftProtocol
+import DriftReplay
 import Foundation
 import SwiftCSV
+
+/// Columns the seeds use; a fuzzed header that lacks one is a configuration error, which is fine too.
+let fullMapping: CSVColumnMapping = {
+    var mapping = CSVColumnMapping()
+    mapping.timestamp = "ts"
+    mapping.timestampFormat = .seconds
+    mapping.model = "fuzz"
+    mapping.numericFeatures = ["x", "y"]
+    mapping.categoricalFeatures = ["country"]
+    mapping.prediction = "score"
+    mapping.latencyMilliseconds = "latency_ms"
+    mapping.outcome = "status"
+    mapping.requestID = "rid"
+    mapping.label = "truth"
+    mapping.metrics = ["cpu"]
+    return mapping
+}()
+
+let isoMapping: CSVColumnMapping = {
+    var mapping = fullMapping
+    mapping.timestampFormat = .iso8601
+    mapping.modelColumn = "model"
+    return mapping
+}()
+
+func checkRoundTrip(_ inputs: [BacktestInput]) {
+    for input in inputs {
+        switch input.payload {
+        case .events(let batch):
+            guard let decoded = try? EventBatch(decoding: batch.encoded()), decoded == batch else {
+                fatalError("CSV: an event batch does not survive the wire format")
+            }
+        case .labels(let batch):
+            guard let bytes = try? batch.encoded(), (try? LabelBatch(decoding: bytes)) == batch else {
+                fatalError("CSV: a label batch does not survive the wire format")
+            }
+        case .wire:
+            fatalError("CSV: the reader produced a wire message")
+        }
+    }
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let text = String(validating: UnsafeBufferPointer(start: data, count: size), as: UTF8.self) else {
         return 0
+    }
+    for mapping in [fullMapping, isoMapping, .nab(model: "nab")] {
+        if let inputs = try? CSVEventReader.read(text: text, name: "fuzz.csv", mapping: mapping) {
+            checkRoundTrip(inputs)
+        }
     }
     guard let csv = try? CSV<Enumerated>(string: text, delimiter: .comma, loadColumns: false) else { return 0 }
     var cells = csv.header.count
