@@ -87,6 +87,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     internal var counts: [Int32]
     @usableFromInline
     internal var levels = 1
+    /// Updates up to the last settlement (the recorded values since then are `pendingCount` more).
     @usableFromInline
     internal var tick = 0
     /// Values observed since the last clock boundary, not yet in the buckets (at most `batchSize`).
@@ -97,9 +98,12 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     internal let batchSize: Int
     @usableFromInline
     internal var pendingCount = 0
-    /// Updates left until the next clock boundary (`clock − tick mod clock`).
+    /// Updates from the last settlement to the next clock boundary (`clock − tick mod clock`).
     @usableFromInline
     internal var untilBoundary: Int
+    /// The number of recorded values at which the next settlement runs: `min(batchSize, untilBoundary)`.
+    @usableFromInline
+    internal var batchEnd: Int
     @usableFromInline
     internal var settledTotal: Double = 0
     @usableFromInline
@@ -143,6 +147,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         self.counts = [Int32](repeating: 0, count: configuration.maxLevels)
         self.batchSize = min(configuration.clock, PendingValues.capacity)
         self.untilBoundary = configuration.clock
+        self.batchEnd = batchSize
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -168,7 +173,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         try container.encode(variances, forKey: .variances)
         try container.encode(counts, forKey: .counts)
         try container.encode(levels, forKey: .levels)
-        try container.encode(tick, forKey: .tick)
+        try container.encode(tick + pendingCount, forKey: .tick)
         try container.encode(settledTotal, forKey: .total)
         try container.encode(settledVariance, forKey: .variance)
         try container.encode(settledWidth, forKey: .width)
@@ -225,7 +230,9 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             pending[index] = value
         }
         pendingCount = waiting.count
+        tick -= waiting.count
         untilBoundary = configuration.clock - tick % configuration.clock
+        batchEnd = min(batchSize, untilBoundary)
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
@@ -284,9 +291,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         let index = pendingCount
         pending[index] = value
         pendingCount = index &+ 1
-        tick &+= 1
-        untilBoundary &-= 1
-        if untilBoundary == 0 || pendingCount == batchSize {
+        if pendingCount == batchEnd {
             settle()
         }
         return isDrift ? .drift : .stable
@@ -311,6 +316,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         levels = 1
         tick = 0
         untilBoundary = configuration.clock
+        batchEnd = batchSize
         settledTotal = 0
         settledVariance = 0
         settledWidth = 0
@@ -332,10 +338,13 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             swap(&c, &counts)
         }
         var values = pending
+        tick &+= pendingCount
+        untilBoundary &-= pendingCount
         let boundary = untilBoundary == 0
         if boundary {
             untilBoundary = configuration.clock
         }
+        batchEnd = min(batchSize, untilBoundary)
         let detected = b.withUnsafeMutableBufferPointer { bp in
             c.withUnsafeMutableBufferPointer { cp in
                 values.withUnsafeMutableBufferPointer { vp in
