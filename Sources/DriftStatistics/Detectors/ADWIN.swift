@@ -19,9 +19,9 @@ import RealModule
 /// each split is screened with multiplications before River's expression decides it; see docs/detectors.md for why
 /// both leave River's alarms unchanged.
 ///
-/// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts and
-/// `min(clock, 32)` recorded values, allocated at initialisation (no allocation per update); at the defaults (32
-/// levels, 5 buckets per level) the whole state is 3,217 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
+/// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts,
+/// allocated at initialisation (no allocation per update), and up to 32 recorded values held in the struct itself;
+/// at the defaults (32 levels, 5 buckets per level) the whole state is 3,201 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
 /// past that the oldest bucket is dropped, which no stream with fewer than 2·10¹⁰ events since its last drift can
 /// reach.
 /// - Complexity: O(1) amortised per update; every `clock` events O(log W) per cut test, O(log² W) at worst.
