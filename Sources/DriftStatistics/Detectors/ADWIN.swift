@@ -19,9 +19,9 @@ import RealModule
 /// each split is screened with multiplications before River's expression decides it; see docs/detectors.md for why
 /// both leave River's alarms unchanged.
 ///
-/// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts and
-/// `min(clock, 32)` recorded values, allocated at initialisation (no allocation per update); at the defaults (32
-/// levels, 5 buckets per level) the whole state is 3,217 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
+/// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts,
+/// allocated at initialisation (no allocation per update), and up to 32 recorded values held in the struct itself;
+/// at the defaults (32 levels, 5 buckets per level) the whole state is 3,201 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
 /// past that the oldest bucket is dropped, which no stream with fewer than 2·10¹⁰ events since its last drift can
 /// reach.
 /// - Complexity: O(1) amortised per update; every `clock` events O(log W) per cut test, O(log² W) at worst.
@@ -87,16 +87,23 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     internal var counts: [Int32]
     @usableFromInline
     internal var levels = 1
+    /// Updates up to the last settlement (the recorded values since then are `pendingCount` more).
     @usableFromInline
     internal var tick = 0
-    /// Values observed since the last clock boundary, not yet in the buckets (at most `min(clock, 32)`).
+    /// Values observed since the last clock boundary, not yet in the buckets (at most `batchSize`).
     @usableFromInline
-    internal var pending: [Double]
+    internal var pending = PendingValues()
+    /// Values recorded before they are bucketed: `min(clock, 32)`.
+    @usableFromInline
+    internal let batchSize: Int
     @usableFromInline
     internal var pendingCount = 0
-    /// Updates left until the next clock boundary (`clock − tick mod clock`).
+    /// Updates from the last settlement to the next clock boundary (`clock − tick mod clock`).
     @usableFromInline
     internal var untilBoundary: Int
+    /// The number of recorded values at which the next settlement runs: `min(batchSize, untilBoundary)`.
+    @usableFromInline
+    internal var batchEnd: Int
     @usableFromInline
     internal var settledTotal: Double = 0
     @usableFromInline
@@ -107,6 +114,12 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// last cleared), for the cut screen's rounding margin. Derived state, not checkpointed.
     @usableFromInline
     internal var settledMagnitude: Double = 0
+    /// The window width for which `screenDeltaPrime` was computed (derived state, not checkpointed).
+    @usableFromInline
+    internal var screenWidth: Double = 0
+    /// River's δ′ for `screenWidth`: the cut screen's lower bound on δ′ for windows up to 1/32 wider.
+    @usableFromInline
+    internal var screenDeltaPrime: Double = 0
     /// Drifts signalled since the detector was created or last reset by the caller.
     public private(set) var detections = 0
     @usableFromInline
@@ -132,8 +145,9 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         self.perLevel = configuration.maxBuckets
         self.buckets = [Double](repeating: 0, count: 2 * configuration.maxLevels * configuration.maxBuckets)
         self.counts = [Int32](repeating: 0, count: configuration.maxLevels)
-        self.pending = [Double](repeating: 0, count: min(configuration.clock, 32))
+        self.batchSize = min(configuration.clock, PendingValues.capacity)
         self.untilBoundary = configuration.clock
+        self.batchEnd = batchSize
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -159,13 +173,13 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         try container.encode(variances, forKey: .variances)
         try container.encode(counts, forKey: .counts)
         try container.encode(levels, forKey: .levels)
-        try container.encode(tick, forKey: .tick)
+        try container.encode(tick + pendingCount, forKey: .tick)
         try container.encode(settledTotal, forKey: .total)
         try container.encode(settledVariance, forKey: .variance)
         try container.encode(settledWidth, forKey: .width)
         try container.encode(detections, forKey: .detections)
         try container.encode(isDrift, forKey: .driftDetected)
-        try container.encode(Array(pending[..<pendingCount]), forKey: .pending)
+        try container.encode((0..<pendingCount).map { pending[$0] }, forKey: .pending)
     }
 
     /// Restores a checkpoint written by `encode(to:)` (or by earlier versions, which bucketed every value at once),
@@ -191,7 +205,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             (try? configuration.validate()) != nil && totals.count == configuration.maxLevels * slots
             && variances.count == totals.count && counts.count == configuration.maxLevels
             && (1...configuration.maxLevels).contains(levels)
-            && counts.allSatisfy { (0...Int32(perLevel)).contains($0) } && tick >= 0 && waiting.count < pending.count
+            && counts.allSatisfy { (0...Int32(perLevel)).contains($0) } && tick >= 0 && waiting.count < batchSize
             && waiting.count <= tick % configuration.clock
         guard consistent else {
             throw DecodingError.dataCorruptedError(
@@ -216,7 +230,9 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             pending[index] = value
         }
         pendingCount = waiting.count
+        tick -= waiting.count
         untilBoundary = configuration.clock - tick % configuration.clock
+        batchEnd = min(batchSize, untilBoundary)
     }
 
     /// The state after the last update: ``ChangeDetectorState/drift`` or ``ChangeDetectorState/stable``.
@@ -275,9 +291,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         let index = pendingCount
         pending[index] = value
         pendingCount = index &+ 1
-        tick &+= 1
-        untilBoundary &-= 1
-        if untilBoundary == 0 || pendingCount == pending.count {
+        if pendingCount == batchEnd {
             settle()
         }
         return isDrift ? .drift : .stable
@@ -297,13 +311,12 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         for index in counts.indices {
             counts[index] = 0
         }
-        for index in pending.indices {
-            pending[index] = 0
-        }
+        pending = PendingValues()
         pendingCount = 0
         levels = 1
         tick = 0
         untilBoundary = configuration.clock
+        batchEnd = batchSize
         settledTotal = 0
         settledVariance = 0
         settledWidth = 0
@@ -314,39 +327,32 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// Inserts the recorded values and, at a clock boundary, tests the cut points.
     @usableFromInline
     internal mutating func settle() {
-        // The arrays are moved out of `self` so that they are uniquely referenced locals for the raw-pointer loops.
+        // The arrays are moved out of `self` so that they are uniquely referenced locals for the raw-pointer loops,
+        // and the recorded values are copied out, so that no access to `self` overlaps the loops' own.
         var b: [Double] = []
         var c: [Int32] = []
-        var p: [Double] = []
         swap(&b, &buckets)
         swap(&c, &counts)
-        swap(&p, &pending)
         defer {
             swap(&b, &buckets)
             swap(&c, &counts)
-            swap(&p, &pending)
         }
+        var values = pending
+        tick &+= pendingCount
+        untilBoundary &-= pendingCount
         let boundary = untilBoundary == 0
         if boundary {
             untilBoundary = configuration.clock
         }
+        batchEnd = min(batchSize, untilBoundary)
         let detected = b.withUnsafeMutableBufferPointer { bp in
             c.withUnsafeMutableBufferPointer { cp in
-                p.withUnsafeMutableBufferPointer { pp in
+                values.withUnsafeMutableBufferPointer { vp in
                     let store = BucketStore(buckets: bp, counts: cp, perLevel: perLevel)
-                    for index in 0..<pendingCount {
-                        Self.accumulate(
-                            pp[index],
-                            total: &settledTotal,
-                            variance: &settledVariance,
-                            width: &settledWidth
-                        )
-                        settledMagnitude += abs(pp[index])
-                    }
-                    insertPending(pp, store)
-                    for index in 0..<pendingCount {
-                        pp[index] = 0
-                    }
+                    let arriving = pendingCount
+                    accumulate(UnsafePointer(vp.baseAddress.unsafelyUnwrapped), count: arriving)
+                    insertPending(UnsafePointer(vp.baseAddress.unsafelyUnwrapped), count: arriving, store)
+                    // Slots past `pendingCount` are not part of the state (`==`, `hash` and `encode` ignore them).
                     pendingCount = 0
                     guard boundary, settledWidth > Double(configuration.gracePeriod) else {
                         return false
@@ -361,11 +367,65 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
     }
 
+    /// Folds the recorded values into the window statistics with River's recurrence.
+    ///
+    /// For a value `x` arriving in a window of `w ≥ 1` events with total `t`, River adds `w · (x − t/w)² / (w + 1)`
+    /// (in that order of operations) to the variance and then `x` to the total. The increments depend on the
+    /// running totals only, so they are computed in a separate pass after the totals, where the divisions of
+    /// different values overlap instead of waiting for each other; the variance then receives them one by one, in
+    /// order, as in River.
+    private mutating func accumulate(_ values: UnsafePointer<Double>, count: Int) {
+        var index = 0
+        // A value entering an empty window adds nothing to the variance.
+        while index < count && settledWidth < 1 {
+            Self.accumulate(values[index], total: &settledTotal, variance: &settledVariance, width: &settledWidth)
+            settledMagnitude += abs(values[index])
+            index &+= 1
+        }
+        let remaining = count &- index
+        guard remaining > 0 else {
+            return
+        }
+        let width = settledWidth
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: PendingValues.capacity) { scratch in
+            let terms = scratch.baseAddress.unsafelyUnwrapped
+            // The total before each value.
+            var total = settledTotal
+            var magnitude = settledMagnitude
+            for j in 0..<remaining {
+                let value = values[index &+ j]
+                terms[j] = total
+                total += value
+                magnitude += abs(value)
+            }
+            // River's variance increment of each value.
+            for j in 0..<remaining {
+                let before = width + Double(j)
+                let deviation = values[index &+ j] - terms[j] / before
+                terms[j] = before * deviation * deviation / (before + 1)
+            }
+            var variance = settledVariance
+            for j in 0..<remaining {
+                variance += terms[j]
+            }
+            settledTotal = total
+            settledVariance = variance
+            settledWidth = width + Double(remaining)
+            settledMagnitude = magnitude
+        }
+    }
+
     /// Raw views of the bucket arrays during one settlement.
     private struct BucketStore {
         let buckets: UnsafeMutableBufferPointer<Double>
         let counts: UnsafeMutableBufferPointer<Int32>
         let perLevel: Int
+
+        /// The first bucket of a level: `level[2k]` is the total of bucket `k`, `level[2k + 1]` its variance.
+        @inline(__always)
+        func level(_ level: Int) -> UnsafeMutablePointer<Double> {
+            buckets.baseAddress.unsafelyUnwrapped + 2 &* level &* perLevel
+        }
 
         @inline(__always)
         func total(_ level: Int, _ k: Int) -> Double { buckets[2 * (level * perLevel + k)] }
@@ -399,80 +459,218 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// oldest into the next level. Per level, that turns the sequence `existing buckets + arriving buckets` into
     /// merged pairs taken from the front of the sequence (as many as needed to leave at most `maxBuckets`) while the
     /// rest stays; the next level receives the merged pairs in order. Applying this level by level to a batch
-    /// gives the same buckets and the same floating-point operations as River's event-by-event order. At the level
-    /// cap the window's oldest buckets leave instead of merging upwards (River has no cap).
-    private mutating func insertPending(_ values: UnsafeMutableBufferPointer<Double>, _ store: BucketStore) {
-        let arriving = pendingCount
-        guard arriving > 0 else {
+    /// gives the same buckets and the same floating-point operations as River's event-by-event order. The
+    /// sequence is never materialised: pairs are read where they lie (existing buckets, then arriving ones) and
+    /// the merged pairs go to a small scratch buffer that the next level reads. At the level cap the window's
+    /// oldest buckets leave instead of merging upwards (River has no cap).
+    private mutating func insertPending(_ values: UnsafePointer<Double>, count: Int, _ store: BucketStore) {
+        guard count > 0 else {
             return
         }
-        // Scratch (no heap for the defaults): `sequence` holds one level's existing then arriving buckets as
-        // (total, variance) pairs; `passed` the merged pairs that go up to the next level.
-        let longest = arriving + perLevel
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * longest + 2 * (longest / 2 + 1)) { scratch in
-            let sequence = UnsafeMutableBufferPointer(rebasing: scratch[0..<(2 * longest)])
-            let passed = UnsafeMutableBufferPointer(rebasing: scratch[(2 * longest)...])
-            var arrivingCount = arriving
-            var level = 0
-            while arrivingCount > 0 {
-                let existing = Int(store.counts[level])
-                let all = existing + arrivingCount
-                let base = 2 * level * perLevel
-                for j in 0..<(2 * existing) {
-                    sequence[j] = store.buckets[base + j]
-                }
-                if level == 0 {
-                    for j in 0..<arrivingCount {
-                        sequence[2 * (existing + j)] = values[j]
-                        sequence[2 * (existing + j) + 1] = 0
-                    }
-                } else {
-                    for j in 0..<(2 * arrivingCount) {
-                        sequence[2 * existing + j] = passed[j]
-                    }
-                }
-                let excess = all > perLevel ? all - perLevel : 0
-                var consumed = 0
-                var merges = 0
+        // A level receiving `a` buckets passes on at most (a + 1) / 2 merged pairs (it keeps up to maxBuckets):
+        // at most 16 pairs, 32 doubles, leave level 0.
+        let carryDoubles = PendingValues.capacity
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * carryDoubles) { scratch in
+            let base = scratch.baseAddress.unsafelyUnwrapped
+            var incoming = base
+            var outgoing = base + carryDoubles
+            var arriving = mergeValues(values, count: count, into: outgoing, store)
+            var level = 1
+            var size = 2.0
+            var inverse = 0.5
+            while arriving > 0 {
+                swap(&incoming, &outgoing)
                 if level == configuration.maxLevels - 1 {
-                    // The memory bound: each bucket beyond `maxBuckets` removes the oldest instead of merging.
-                    for j in 0..<excess {
-                        removeFromWindow(total: sequence[2 * j], variance: sequence[2 * j + 1], level: level)
-                    }
-                    consumed = excess
-                } else {
-                    merges = (excess + 1) / 2
-                    if merges > 0 && level + 1 >= levels {
-                        levels = level + 2
-                    }
-                    let size = Double(UInt64(1) << UInt64(level))
-                    // River divides by the bucket size, a power of two: multiplying by its inverse rounds identically.
-                    let inverse = 1 / size
-                    for pair in 0..<merges {
-                        let t0 = sequence[4 * pair]
-                        let v0 = sequence[4 * pair + 1]
-                        let t1 = sequence[4 * pair + 2]
-                        let v1 = sequence[4 * pair + 3]
-                        let mu1 = t0 * inverse
-                        let mu2 = t1 * inverse
-                        let temp = size * 0.5 * (mu1 - mu2) * (mu1 - mu2)
-                        passed[2 * pair] = t0 + t1
-                        passed[2 * pair + 1] = v0 + v1 + temp
-                    }
-                    consumed = 2 * merges
+                    let arrivingPairs = UnsafePointer(incoming)
+                    capLevel(level, count: arriving, store) { j in (arrivingPairs[2 * j], arrivingPairs[2 * j + 1]) }
+                    break
                 }
-                let remaining = all - consumed
-                for j in 0..<(2 * remaining) {
-                    store.buckets[base + j] = sequence[2 * consumed + j]
-                }
-                for j in (2 * remaining)..<max(2 * existing, 2 * remaining) {
-                    store.buckets[base + j] = 0
-                }
-                store.counts[level] = Int32(remaining)
-                arrivingCount = merges
-                level += 1
+                arriving = mergeLevel(
+                    level,
+                    size: size,
+                    inverse: inverse,
+                    UnsafePointer(incoming),
+                    count: arriving,
+                    into: outgoing,
+                    store
+                )
+                level &+= 1
+                size *= 2
+                inverse *= 0.5
             }
         }
+    }
+
+    /// River's merge of two buckets of size `size` (`AdaptiveWindowing::compress_buckets`): the total is the sum,
+    /// the variance `v₀ + v₁ + size/2 · (μ₀ − μ₁)²` with `μᵢ = totalᵢ / size` (computed as the identical
+    /// multiplication by `1/size`, a power of two).
+    @inline(__always)
+    private static func merge(
+        _ first: UnsafePointer<Double>,
+        _ second: UnsafePointer<Double>,
+        size: Double,
+        inverse: Double,
+        into merged: UnsafeMutablePointer<Double>
+    ) {
+        let t0 = first[0]
+        let t1 = second[0]
+        let mu1 = t0 * inverse
+        let mu2 = t1 * inverse
+        let temp = size * 0.5 * (mu1 - mu2) * (mu1 - mu2)
+        merged[0] = t0 + t1
+        merged[1] = first[1] + second[1] + temp
+    }
+
+    /// How many pairs a level holding `existing` buckets merges when `arriving` more come in.
+    @inline(__always)
+    private func mergeCount(existing: Int, arriving: Int) -> Int {
+        let all = existing &+ arriving
+        return all > perLevel ? (all &- perLevel &+ 1) >> 1 : 0
+    }
+
+    /// Moves what a level keeps to its front, oldest first: existing buckets from `from` on, then the arriving
+    /// ones from `max(from − existing, 0)` on (`arrivingBucket(j)` is the `j`-th arriving bucket); clears the slots
+    /// it no longer uses and returns the new count.
+    @inline(__always)
+    private static func keep(
+        _ existing: UnsafeMutablePointer<Double>,
+        count e: Int,
+        arriving: Int,
+        from first: Int,
+        arrivingBucket: (Int) -> (Double, Double)
+    ) -> Int {
+        var slot = 0
+        var source = first
+        while source < e {
+            existing[2 &* slot] = existing[2 &* source]
+            existing[2 &* slot &+ 1] = existing[2 &* source &+ 1]
+            slot &+= 1
+            source &+= 1
+        }
+        source = source &- e
+        while source < arriving {
+            let (total, variance) = arrivingBucket(source)
+            existing[2 &* slot] = total
+            existing[2 &* slot &+ 1] = variance
+            slot &+= 1
+            source &+= 1
+        }
+        var unused = slot
+        while unused < e {
+            existing[2 &* unused] = 0
+            existing[2 &* unused &+ 1] = 0
+            unused &+= 1
+        }
+        return slot
+    }
+
+    /// Level 0: the existing one-event buckets followed by the recorded values (one-event buckets of variance 0).
+    /// Returns the number of merged pairs written to `merged`.
+    private mutating func mergeValues(
+        _ values: UnsafePointer<Double>,
+        count arriving: Int,
+        into merged: UnsafeMutablePointer<Double>,
+        _ store: BucketStore
+    ) -> Int {
+        if configuration.maxLevels == 1 {
+            capLevel(0, count: arriving, store) { j in (values[j], 0) }
+            return 0
+        }
+        let existing = store.level(0)
+        let e = Int(store.counts[0])
+        let merges = mergeCount(existing: e, arriving: arriving)
+        if merges > 0 && levels < 2 {
+            levels = 2
+        }
+        var p = 0
+        while p < merges && 2 &* p &+ 1 < e {
+            Self.merge(existing + 4 &* p, existing + (4 &* p &+ 2), size: 1, inverse: 1, into: merged + 2 &* p)
+            p &+= 1
+        }
+        if p < merges && 2 &* p < e {
+            // The last existing bucket with the first value.
+            let t0 = existing[4 &* p]
+            let t1 = values[0]
+            let temp = 1 * 0.5 * (t0 - t1) * (t0 - t1)
+            merged[2 &* p] = t0 + t1
+            merged[2 &* p &+ 1] = existing[4 &* p &+ 1] + 0 + temp
+            p &+= 1
+        }
+        // Two values: River's `v₀ + v₁ + temp` is (+0 + +0) + temp, which is `temp` (never −0).
+        var first = values + (2 &* p &- e)
+        var out = merged + 2 &* p
+        let end = merged + 2 &* merges
+        while out < end {
+            let t0 = first[0]
+            let t1 = first[1]
+            out[0] = t0 + t1
+            out[1] = 0.5 * (t0 - t1) * (t0 - t1)
+            first += 2
+            out += 2
+        }
+        store.counts[0] = Int32(
+            Self.keep(existing, count: e, arriving: arriving, from: 2 &* merges) { j in (values[j], 0) }
+        )
+        return merges
+    }
+
+    /// A level above 0 and below the cap: its existing buckets followed by the `arriving` pairs merged below.
+    /// Returns the number of merged pairs written to `merged`.
+    private mutating func mergeLevel(
+        _ level: Int,
+        size: Double,
+        inverse: Double,
+        _ incoming: UnsafePointer<Double>,
+        count arriving: Int,
+        into merged: UnsafeMutablePointer<Double>,
+        _ store: BucketStore
+    ) -> Int {
+        let existing = store.level(level)
+        let e = Int(store.counts[level])
+        let merges = mergeCount(existing: e, arriving: arriving)
+        if merges > 0 && level &+ 1 >= levels {
+            levels = level &+ 2
+        }
+        // Element j of the sequence lies in `existing` for j < e, else in `incoming` (a few pairs per level: a
+        // select per element is cheaper than setting up separate loops).
+        let shifted = incoming - 2 &* e
+        var j = 0
+        var out = merged
+        let end = merged + 2 &* merges
+        while out < end {
+            let first = j < e ? UnsafePointer(existing) + 2 &* j : shifted + 2 &* j
+            let second = j &+ 1 < e ? UnsafePointer(existing) + (2 &* j &+ 2) : shifted + (2 &* j &+ 2)
+            Self.merge(first, second, size: size, inverse: inverse, into: out)
+            j &+= 2
+            out += 2
+        }
+        store.counts[level] = Int32(
+            Self.keep(existing, count: e, arriving: arriving, from: 2 &* merges) { j in
+                (incoming[2 &* j], incoming[2 &* j &+ 1])
+            }
+        )
+        return merges
+    }
+
+    /// The top level (`maxLevels − 1`, the memory bound): each bucket beyond `maxBuckets` removes the oldest from
+    /// the window instead of merging. `arrivingBucket(j)` is the `j`-th arriving (total, variance).
+    private mutating func capLevel(
+        _ level: Int,
+        count arriving: Int,
+        _ store: BucketStore,
+        arrivingBucket: (Int) -> (Double, Double)
+    ) {
+        let existing = store.level(level)
+        let e = Int(store.counts[level])
+        let all = e + arriving
+        let excess = all > perLevel ? all - perLevel : 0
+        for j in 0..<excess {
+            let (total, variance) = j < e ? (existing[2 * j], existing[2 * j + 1]) : arrivingBucket(j - e)
+            removeFromWindow(total: total, variance: variance, level: level)
+        }
+        store.counts[level] = Int32(
+            Self.keep(existing, count: e, arriving: arriving, from: excess, arrivingBucket: arrivingBucket)
+        )
     }
 
     /// River's `delete_element` arithmetic for the oldest bucket (`total`, `variance`) of the top level.
@@ -495,13 +693,43 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
     }
 
+    /// River's δ′ = ln(2·ln(W)/δ) for a window of `width` events.
+    @inline(__always)
+    private func deltaPrime(_ width: Double) -> Double {
+        Double.log(2.0 * Double.log(width) / configuration.delta)
+    }
+
+    /// River's partial sums for a split after bucket `k` of `level`: `u₀`, the bucket totals added one by one from
+    /// the oldest, and `u₁`, the window total minus the same totals subtracted one by one, as River's scan has them.
+    private func riverSums(_ store: BucketStore, level splitLevel: Int, bucket splitBucket: Int) -> (Double, Double) {
+        var u0 = 0.0
+        var u1 = settledTotal
+        var level = levels - 1
+        while level >= splitLevel {
+            let totals = store.level(level)
+            let last = level == splitLevel ? splitBucket : Int(store.counts[level]) - 1
+            var k = 0
+            while k <= last {
+                u0 += totals[2 * k]
+                u1 -= totals[2 * k]
+                k += 1
+            }
+            level -= 1
+        }
+        return (u0, u1)
+    }
+
     /// River's cut test over every split of the window, oldest buckets first.
     ///
     /// Each split is first screened with multiplications only. With `D = u₀·W − n₀·T` (so `|μ̂₀ − μ̂₁| = |D|/(n₀n₁)`)
     /// and `m·n₀n₁ ≥ a₀ + a₁` (`aᵢ = nᵢ − ℓ + 1 ≤ nᵢ`, a constant per scan), `ε_cut·n₀n₁ ≥ √(2σ̂²δ′(a₀+a₁)·n₀n₁) +
     /// ⅔δ′(a₀+a₁)`; a split whose `|D|` (plus a bound on every rounding involved, 10⁻¹² of the window's absolute
     /// mass) is below that, with a further relative margin of 10⁻¹⁰, cannot cut in River's arithmetic either and is
-    /// passed over. Every other split is decided by River's own expression, so the outcome is River's.
+    /// passed over. The screen works with `D/W = u₀ − n₀·μ̂`, accumulated bucket by bucket as the running sum of
+    /// `totalᵢ − sizeᵢ·μ̂` (its rounding, at most a few hundred ulps of the window's absolute mass, is far inside
+    /// the bound), and takes δ′ of a window at most 1/32 shorter than the current one (δ′ grows with the window, so
+    /// the screen only gets more cautious), which spares two logarithms on most scans. Every other split is decided
+    /// by River's own expression, with River's partial sums and δ′ of the current window, so the outcome is River's.
     private mutating func scanCuts(_ store: BucketStore) -> Bool {
         var changeDetected = false
         let minLength = Double(configuration.minWindowLength)
@@ -511,73 +739,87 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             reduceWidth = false
             let width = settledWidth
             let windowTotal = settledTotal
-            var n0 = 0.0
-            var n1 = width
-            var u0 = 0.0
-            var u1 = windowTotal
-            let deltaPrime = Double.log(2.0 * Double.log(width) / configuration.delta)
             let windowVariance = settledVariance / width
+            // River's δ′, computed when a split first needs River's expression.
+            var exactDeltaPrime = 0.0
+            var haveExactDeltaPrime = false
+            if !(screenWidth <= width && width <= screenWidth + screenWidth / 32) {
+                screenWidth = width
+                screenDeltaPrime = deltaPrime(width)
+            }
+            let screenDelta = screenDeltaPrime
             // Screening constants (the screen is off unless they are finite and non-negative).
             let adjustedSum = width - 2 * (minLength - 1)
             // Every partial sum and the window total are at most the bucketed absolute mass.
             let roundingBound = 1e-12 * 2 * settledMagnitude * width
-            let linearBound = (1 - relativeMargin) * (2.0 / 3.0) * deltaPrime * adjustedSum
+            let linearBound = (1 - relativeMargin) * (2.0 / 3.0) * screenDelta * adjustedSum
             let squareBound =
-                (1 - relativeMargin) * (1 - relativeMargin) * 2.0 * windowVariance * deltaPrime * adjustedSum
+                (1 - relativeMargin) * (1 - relativeMargin) * 2.0 * windowVariance * screenDelta * adjustedSum
             let screen =
                 linearBound >= 0 && linearBound < 1e300 && squareBound >= 0 && squareBound < 1e300
                 && roundingBound < 1e300 && width < 1e15
-            var level = levels - 1
+            // In units of D/W: a split is passed over when `b·|b| < q` with `b = |D/W| + offset` and
+            // `q = square·n₀n₁`, which holds exactly when `b < 0`, or `b ≥ 0` and `b² < q` (never for NaN). With the
+            // screen off, `offset` = +∞ and `square` = 0 send every split to River's expression.
+            let offset = screen ? (roundingBound - linearBound) / width : Double.infinity
+            let square = screen ? squareBound / (width * width) : 0
+            let mean = windowTotal / width
+            var bridge = 0.0
+            var n0Events = 0
+            var level = levels &- 1
+            var sizeEvents = 1 &<< level
             outer: while level >= 0 {
-                let size = Double(UInt64(1) << UInt64(level))
                 // The last bucket of level 0 is not a split (the right part would be empty).
-                let count = Int(store.counts[level]) - (level == 0 ? 1 : 0)
-                let totals = store.buckets.baseAddress.unsafelyUnwrapped + 2 * level * perLevel
+                let count = Int(store.counts[level]) &- (level == 0 ? 1 : 0)
+                let totals = store.level(level)
+                let step = Double(sizeEvents) * mean
                 var k = 0
                 while k < count {
-                    n0 += size
-                    n1 -= size
-                    let bucketTotal = totals[2 * k]
-                    u0 += bucketTotal
-                    u1 -= bucketTotal
-                    k += 1
-                    guard n1 >= minLength && n0 >= minLength else {
+                    bridge += totals[2 &* k] - step
+                    n0Events &+= sizeEvents
+                    let n0 = Double(n0Events)
+                    let bound = abs(bridge) + offset
+                    if bound * abs(bound) < square * (n0 * (width - n0)) {
+                        k &+= 1
                         continue
                     }
-                    if screen {
-                        let bound = abs(u0 * width - n0 * windowTotal) + roundingBound - linearBound
-                        if bound <= 0 || bound * bound < squareBound * (n0 * (width - n0)) {
-                            continue
+                    let n1 = width - n0
+                    if n1 >= minLength && n0 >= minLength {
+                        if !haveExactDeltaPrime {
+                            exactDeltaPrime = deltaPrime(width)
+                            haveExactDeltaPrime = true
+                        }
+                        let (u0, u1) = riverSums(store, level: level, bucket: k)
+                        let deltaMean = (u0 / n0) - (u1 / n1)
+                        let mRecip = 1.0 / (n0 - minLength + 1.0) + 1.0 / (n1 - minLength + 1.0)
+                        let epsilon =
+                            (2.0 * mRecip * windowVariance * exactDeltaPrime).squareRoot() + 2.0 / 3.0
+                            * exactDeltaPrime * mRecip
+                        if abs(deltaMean) > epsilon {
+                            reduceWidth = true
+                            changeDetected = true
+                            if settledWidth > 0 {
+                                deleteOldest(store)
+                                break outer
+                            }
                         }
                     }
-                    let deltaMean = (u0 / n0) - (u1 / n1)
-                    let mRecip = 1.0 / (n0 - minLength + 1.0) + 1.0 / (n1 - minLength + 1.0)
-                    let epsilon =
-                        (2.0 * mRecip * windowVariance * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * mRecip
-                    if abs(deltaMean) > epsilon {
-                        reduceWidth = true
-                        changeDetected = true
-                        if settledWidth > 0 {
-                            deleteOldest(store)
-                            break outer
-                        }
-                    }
+                    k &+= 1
                 }
-                if level == 0 {
-                    break
-                }
-                level -= 1
+                level &-= 1
+                sizeEvents &>>= 1
             }
         }
         return changeDetected
     }
 
-    /// Equal when the configurations, buckets, recorded values and statistics are (the screen's magnitude bound,
-    /// derived state that a restored checkpoint recomputes, is left out).
+    /// Equal when the configurations, buckets, recorded values and statistics are (the screen's magnitude bound
+    /// and its cached δ′, derived state that a restored checkpoint recomputes, are left out).
     public static func == (lhs: ADWIN, rhs: ADWIN) -> Bool {
         lhs.configuration == rhs.configuration && lhs.buckets == rhs.buckets && lhs.counts == rhs.counts
-            && lhs.levels == rhs.levels && lhs.tick == rhs.tick && lhs.pending == rhs.pending
-            && lhs.pendingCount == rhs.pendingCount && lhs.settledTotal == rhs.settledTotal
+            && lhs.levels == rhs.levels && lhs.tick == rhs.tick && lhs.pendingCount == rhs.pendingCount
+            && (0..<lhs.pendingCount).allSatisfy { lhs.pending[$0] == rhs.pending[$0] }
+            && lhs.settledTotal == rhs.settledTotal
             && lhs.settledVariance == rhs.settledVariance && lhs.settledWidth == rhs.settledWidth
             && lhs.detections == rhs.detections && lhs.isDrift == rhs.isDrift
     }
@@ -589,8 +831,10 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         hasher.combine(counts)
         hasher.combine(levels)
         hasher.combine(tick)
-        hasher.combine(pending)
         hasher.combine(pendingCount)
+        for index in 0..<pendingCount {
+            hasher.combine(pending[index])
+        }
         hasher.combine(settledTotal)
         hasher.combine(settledVariance)
         hasher.combine(settledWidth)
@@ -598,8 +842,8 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         hasher.combine(isDrift)
     }
 
-    /// Bytes of state: the struct plus its bucket, level and pending arrays.
+    /// Bytes of state: the struct (with the recorded values) plus its bucket and level arrays.
     public var memoryFootprint: Int {
-        MemoryLayout<Self>.size + detectorHeapBytes(buckets) + detectorHeapBytes(counts) + detectorHeapBytes(pending)
+        MemoryLayout<Self>.size + detectorHeapBytes(buckets) + detectorHeapBytes(counts)
     }
 }
