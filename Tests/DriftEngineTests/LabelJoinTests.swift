@@ -60,7 +60,8 @@ struct LabelJoinTests {
                 table.insert(value, forKey: key)
                 model[key] = value
             default:
-                #expect(table.removeValue(forKey: key) == model.removeValue(forKey: key))
+                let removed = table.removeValue(forKey: key)
+                #expect(removed == model.removeValue(forKey: key))
             }
             #expect(table.count == model.count)
         }
@@ -68,8 +69,10 @@ struct LabelJoinTests {
         for key in UInt64(0)..<700 { #expect(table[key] == model[key]) }
         // Removal only when the entry is the one registered at that time.
         if let (key, value) = model.first {
-            #expect(table.remove(key: key, registeredAt: value.timestamp + 1) == false)
-            #expect(table.remove(key: key, registeredAt: value.timestamp))
+            let removedLater = table.remove(key: key, registeredAt: value.timestamp + 1)
+            #expect(removedLater == false)
+            let removed = table.remove(key: key, registeredAt: value.timestamp)
+            #expect(removed)
             #expect(table[key] == nil)
         }
         // A checkpoint round trip keeps every entry.
