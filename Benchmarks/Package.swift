@@ -42,6 +42,15 @@ let package = Package(
             ],
             path: "Benchmarks/BacktestThroughput"
         ),
+        // The EngineBenchmarks workload as a plain executable, for perf and callgrind (docs/performance.md).
+        .executableTarget(
+            name: "EngineProfile",
+            dependencies: [
+                .product(name: "DriftEngine", package: "driftwatch"),
+                .product(name: "DriftProtocol", package: "driftwatch"),
+            ],
+            path: "Benchmarks/EngineProfile"
+        ),
         .executableTarget(
             name: "DetectorBenchmarks",
             dependencies: benchmarkDependencies + [.product(name: "DriftStatistics", package: "driftwatch")],

@@ -89,6 +89,19 @@ struct CategoricalStream: Sendable, Codable {
         if collectTarget > 0 && collecting.count < collectTarget { collecting.append(code) }
     }
 
+    /// Adds the codes just written at ring positions `head..<head + count` (wrapping) to the reference being
+    /// collected, as ``write(_:at:)`` does one code at a time.
+    mutating func collect(_ codes: [UInt16], from head: Int, count: Int) {
+        guard collectTarget > 0 else { return }
+        let take = max(0, min(count, collectTarget - collecting.count))
+        var p = head
+        for _ in 0..<take {
+            collecting.append(codes[p])
+            p += 1
+            if p == codes.count { p = 0 }
+        }
+    }
+
     /// Counts codes into `counts` (length `maxCategories + 1`), returning the missing count.
     func tally(_ codes: some Sequence<UInt16>, into counts: inout [Double]) -> Int {
         var missing = 0

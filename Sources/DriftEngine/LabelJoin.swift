@@ -9,8 +9,9 @@ import DriftProtocol
 /// are waiting. Counters: joined, unmatched (label without a waiting prediction, including labels that arrive
 /// before their prediction), expired, evicted.
 ///
-/// Memory: about 64 bytes per waiting prediction (dictionary entry plus FIFO slot), so 640 KB at the default
-/// `max_pending` of 10 000, plus `9·window_labels` bytes of outcomes.
+/// Memory: a ``PendingPredictions`` table of 32-byte slots at most three quarters full plus a 16-byte FIFO slot per
+/// waiting prediction, so about 700 KB at the default `max_pending` of 10 000, plus `9·window_labels` bytes of
+/// outcomes.
 struct LabelJoin: Sendable, Codable {
     struct Pending: Sendable, Hashable, Codable {
         var timestamp: Int64
@@ -23,7 +24,7 @@ struct LabelJoin: Sendable, Codable {
         var timestamp: Int64
     }
 
-    var pending: [UInt64: Pending] = [:]
+    var pending = PendingPredictions()
     var fifo: [Entry] = []
     var fifoHead = 0
     var fifoCount = 0
@@ -53,14 +54,11 @@ struct LabelJoin: Sendable, Codable {
         if fifo.count != maxPending { resizeFIFO(maxPending) }
         if fifoCount == maxPending {
             let oldest = fifo[fifoHead]
-            if let waiting = pending[oldest.key], waiting.timestamp == oldest.timestamp {
-                pending[oldest.key] = nil
-                evicted += 1
-            }
+            if pending.remove(key: oldest.key, registeredAt: oldest.timestamp) { evicted += 1 }
             fifoHead = fifoHead + 1 == maxPending ? 0 : fifoHead + 1
             fifoCount -= 1
         }
-        pending[key] = Pending(timestamp: timestamp, number: number, classHash: classHash)
+        pending.insert(Pending(timestamp: timestamp, number: number, classHash: classHash), forKey: key)
         var tail = fifoHead + fifoCount
         if tail >= maxPending { tail -= maxPending }
         fifo[tail] = Entry(key: key, timestamp: timestamp)
@@ -72,10 +70,7 @@ struct LabelJoin: Sendable, Codable {
         while fifoCount > 0 {
             let oldest = fifo[fifoHead]
             guard oldest.timestamp < now - ttl else { break }
-            if let waiting = pending[oldest.key], waiting.timestamp == oldest.timestamp {
-                pending[oldest.key] = nil
-                expired += 1
-            }
+            if pending.remove(key: oldest.key, registeredAt: oldest.timestamp) { expired += 1 }
             fifoHead = fifoHead + 1 == fifo.count ? 0 : fifoHead + 1
             fifoCount -= 1
         }
@@ -160,10 +155,7 @@ struct LabelJoin: Sendable, Codable {
         for k in 0..<fifoCount { entries.append(fifo[(fifoHead + k) % fifo.count]) }
         while entries.count > capacity {
             let oldest = entries.removeFirst()
-            if let waiting = pending[oldest.key], waiting.timestamp == oldest.timestamp {
-                pending[oldest.key] = nil
-                evicted += 1
-            }
+            if pending.remove(key: oldest.key, registeredAt: oldest.timestamp) { evicted += 1 }
         }
         fifoCount = entries.count
         fifoHead = 0

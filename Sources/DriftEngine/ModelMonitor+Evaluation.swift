@@ -40,6 +40,13 @@ extension ModelMonitor {
         return p >= 0 ? p : p + capacity
     }
 
+    /// The ring positions of the current window as one or two ascending runs (the window wraps at the ring's end).
+    var currentRuns: [Range<Int>] {
+        let w = currentCount
+        if w <= head { return [(head - w)..<head] }
+        return [0..<head, (capacity - (w - head))..<capacity]
+    }
+
     var currentWindow: WindowSummary {
         let w = currentCount
         guard w > 0 else { return WindowSummary(size: 0, range: TimeRange(start: 0, end: 0)) }
@@ -73,10 +80,14 @@ extension ModelMonitor {
     private mutating func evaluateDrift(scratch: inout [Double]) -> [AlertCondition] {
         var conditions: [AlertCondition] = []
         let current = currentWindow
+        // Sort buffers shared by every numeric stream of this evaluation.
+        var sortScratch = SortScratch()
         if configuration.dataDrift.enabled || configuration.missingRate.enabled {
             var tested: [Tested] = []
             for i in numeric.indices {
-                if let t = testNumeric(numeric[i], configuration.dataDrift, scratch: &scratch) { tested.append(t) }
+                if let t = testNumeric(numeric[i], configuration.dataDrift, scratch: &scratch, sort: &sortScratch) {
+                    tested.append(t)
+                }
             }
             for i in categorical.indices {
                 if let t = testCategorical(categorical[i], configuration.dataDrift) { tested.append(t) }
@@ -130,7 +141,7 @@ extension ModelMonitor {
         if configuration.predictionDrift.enabled {
             var tested: [Tested] = []
             if let stream = predictionNumeric,
-                let t = testNumeric(stream, configuration.predictionDrift, scratch: &scratch)
+                let t = testNumeric(stream, configuration.predictionDrift, scratch: &scratch, sort: &sortScratch)
             {
                 tested.append(t)
             }
@@ -160,7 +171,18 @@ extension ModelMonitor {
         return conditions
     }
 
-    private func testNumeric(_ stream: NumericStream, _ settings: DriftSettings, scratch: inout [Double]) -> Tested? {
+    /// Buffers a window sort reuses across the streams of one evaluation.
+    private struct SortScratch {
+        var values: [Double] = []
+        var counts: [Int32] = []
+    }
+
+    private func testNumeric(
+        _ stream: NumericStream,
+        _ settings: DriftSettings,
+        scratch: inout [Double],
+        sort: inout SortScratch
+    ) -> Tested? {
         let override = configuration.featureOverride(for: stream.name)
         let w = currentCount
         guard w > 0 else { return nil }
@@ -181,10 +203,16 @@ extension ModelMonitor {
         guard let reference else { return nil }
         referenceWindow = WindowSummary(size: reference.count, range: reference.range)
         scratch.removeAll(keepingCapacity: true)
+        scratch.reserveCapacity(w)
         var missing = 0
-        for k in 0..<w {
-            let v = stream.ring[position(newest: k)]
-            if v.isNaN { missing += 1 } else { scratch.append(v) }
+        // The window is a set of ring positions (one or two runs); its order does not matter, it is sorted next.
+        for run in currentRuns {
+            stream.ring.withUnsafeBufferPointer { ring in
+                for p in run {
+                    let v = ring[p]
+                    if v.isNaN { missing += 1 } else { scratch.append(v) }
+                }
+            }
         }
         let minSamples = override?.minSamples ?? settings.minSamples
         var test = settings.numericTest
@@ -222,23 +250,34 @@ extension ModelMonitor {
                 referenceWindow: referenceWindow
             )
         }
-        // Sorting the window is the largest single cost of an evaluation; a radix sort does it in a few passes.
-        var keys: [UInt64] = []
-        RadixSort.sort(&scratch, scratch: &keys)
+        // Sorting the window is the largest single cost of an evaluation: a bucket sort does it in two passes.
+        BucketSort.sort(&scratch, scratch: &sort.values, counts: &sort.counts)
         let current = scratch[0..<scratch.count]
         let sample = reference.sortedSample
         switch test {
         case .ks, .chiSquare:
-            if let ks = try? KolmogorovSmirnov.test(sortedReference: sample, sortedCurrent: current) {
-                result.statistic = ks.statistic
-                result.pValue = ks.pValue
+            // One merge walk gives D and W₁ when both samples are finite (the usual case); else the two walks.
+            let fused = sample.withUnsafeBufferPointer { reference in
+                current.withUnsafeBufferPointer { window in
+                    try? KolmogorovSmirnov.testWithWasserstein(sortedReference: reference, sortedCurrent: window)
+                }
             }
-            result.effectSize =
-                (try? Wasserstein.normalizedDistance(
-                    sortedReference: sample,
-                    sortedCurrent: current,
-                    referenceStandardDeviation: reference.standardDeviation
-                )) ?? 0
+            if let fused {
+                result.statistic = fused.test.statistic
+                result.pValue = fused.test.pValue
+                result.effectSize = fused.wasserstein / max(reference.standardDeviation, 0.001)
+            } else {
+                if let ks = try? KolmogorovSmirnov.test(sortedReference: sample, sortedCurrent: current) {
+                    result.statistic = ks.statistic
+                    result.pValue = ks.pValue
+                }
+                result.effectSize =
+                    (try? Wasserstein.normalizedDistance(
+                        sortedReference: sample,
+                        sortedCurrent: current,
+                        referenceStandardDeviation: reference.standardDeviation
+                    )) ?? 0
+            }
         case .wasserstein:
             result.statistic =
                 (try? Wasserstein.normalizedDistance(
@@ -276,7 +315,8 @@ extension ModelMonitor {
         guard let reference else { return nil }
         let referenceWindow = WindowSummary(size: reference.count, range: reference.range)
         var counts = [Double](repeating: 0, count: stream.maxCategories + 1)
-        let missing = stream.tally((0..<w).map { stream.ring[position(newest: $0)] }, into: &counts)
+        var missing = 0
+        for run in currentRuns { missing += stream.tally(stream.ring[run], into: &counts) }
         var test = settings.categoricalTest
         if let t = override?.test, t.appliesToCategorical { test = t }
         let effectWarning = override?.effectSizeWarning ?? settings.effectSizeWarning.threshold(gating: test)

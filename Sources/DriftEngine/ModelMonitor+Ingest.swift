@@ -19,9 +19,10 @@ extension ModelMonitor {
         var predictionTranslation = [UInt16](repeating: CategoricalStream.unresolved, count: batch.dictionary.count)
         let classHashes = configuration.accuracy.enabled ? batch.dictionary.map(stableHash) : []
         let customMap = customMetricMap(batch.customMetricNames)
+        let times = batch.timestamps
         if firstEventTime == nil {
-            firstEventTime = batch.timestamps[0]
-            lastEvaluationTime = batch.timestamps[0]
+            firstEventTime = times[0]
+            lastEvaluationTime = times[0]
         }
 
         var start = 0
@@ -36,7 +37,7 @@ extension ModelMonitor {
             var timeDue = false
             if configuration.evaluateEveryNanoseconds > 0, let last = lastEvaluationTime {
                 let due = last &+ configuration.evaluateEveryNanoseconds
-                for k in start..<end where batch.timestamps[k] >= due {
+                for k in start..<end where times[k] >= due {
                     end = k + 1
                     timeDue = true
                     break
@@ -82,35 +83,60 @@ extension ModelMonitor {
     ) {
         let startHead = head
         let cap = capacity
-        // Timestamps, outcomes, latency, traffic, error detector.
-        var pos = startHead
         let trackLatency = configuration.latency.enabled
         let collectingReference = referenceTarget > 0 && referenceEvents < referenceTarget
-        for k in range {
-            let ts = batch.timestamps[k]
-            timestamps[pos] = ts
-            let isError = batch.outcomeCodes[k] != 0
-            errorFlags[pos] = isError ? 1 : 0
-            if errorDetector.update(isError) { errorDrift = true }
-            traffic.observe(ts)
-            if ts > lastEventTime { lastEventTime = ts }
-            if trackLatency {
-                let latency = batch.latencies[k]
-                if !latency.isNaN && latency >= 0 {
-                    latencySketch?.observe(latency)
-                    if latencyDetector.update(naturalLog(max(latency, 1))) { latencyChange = true }
-                    if collectingReference { referenceLatencySketch?.observe(latency) }
+        // Column by column: each column array is fetched from the batch once (a call into DriftProtocol) and
+        // walked through its buffer, so the loops below touch no reference counts and no bounds checks.
+        let timestampColumn = batch.timestamps
+        let outcomeColumn = batch.outcomeCodes
+        timestampColumn.withUnsafeBufferPointer { times in
+            var latest = lastEventTime
+            timestamps.withUnsafeMutableBufferPointer { ring in
+                var pos = startHead
+                for k in range {
+                    let ts = times[k]
+                    ring[pos] = ts
+                    if ts > latest { latest = ts }
+                    pos += 1
+                    if pos == cap { pos = 0 }
                 }
             }
-            pos += 1
-            if pos == cap { pos = 0 }
+            lastEventTime = latest
+            for k in range { traffic.observe(times[k]) }
+        }
+        outcomeColumn.withUnsafeBufferPointer { outcomes in
+            errorFlags.withUnsafeMutableBufferPointer { ring in
+                var pos = startHead
+                for k in range {
+                    ring[pos] = outcomes[k] != 0 ? 1 : 0
+                    pos += 1
+                    if pos == cap { pos = 0 }
+                }
+            }
+            var drift = false
+            for k in range where errorDetector.update(outcomes[k] != 0) { drift = true }
+            if drift { errorDrift = true }
+        }
+        if trackLatency {
+            batch.latencies.withUnsafeBufferPointer { latencies in
+                var change = false
+                for k in range {
+                    let latency = latencies[k]
+                    if !latency.isNaN && latency >= 0 {
+                        latencySketch?.observe(latency)
+                        if latencyDetector.update(naturalLog(max(latency, 1))) { change = true }
+                        if collectingReference { referenceLatencySketch?.observe(latency) }
+                    }
+                }
+                if change { latencyChange = true }
+            }
         }
         if collectingReference {
             let take = min(range.count, referenceTarget - referenceEvents)
             for k in range.lowerBound..<(range.lowerBound + take) {
-                if batch.outcomeCodes[k] != 0 { referenceErrors += 1 }
-                referenceRange.start = min(referenceRange.start, batch.timestamps[k])
-                referenceRange.end = max(referenceRange.end, batch.timestamps[k])
+                if outcomeColumn[k] != 0 { referenceErrors += 1 }
+                referenceRange.start = min(referenceRange.start, timestampColumn[k])
+                referenceRange.end = max(referenceRange.end, timestampColumn[k])
             }
             referenceEvents += take
         }
@@ -123,22 +149,34 @@ extension ModelMonitor {
         }
         // Categorical features: dictionary index → stream code through a per-batch table.
         let cc = batch.schema.categoricalCount
+        let indexColumn = batch.categoricalIndices
         for (position, stream) in categoricalMap.enumerated() where stream >= 0 {
-            var p = startHead
-            for k in range {
-                let index = batch.categoricalIndices[k * cc + position]
-                var code = CategoricalStream.missingCode
-                if index != WireFormat.missingIndex {
-                    code = translations[position][Int(index)]
-                    if code == CategoricalStream.unresolved {
-                        code = categorical[stream].code(for: batch.dictionary[Int(index)])
-                        translations[position][Int(index)] = code
+            var table = translations[position]
+            translations[position] = []
+            indexColumn.withUnsafeBufferPointer { indices in
+                var codes = categorical[stream].ring
+                categorical[stream].ring = []
+                codes.withUnsafeMutableBufferPointer { ring in
+                    var p = startHead
+                    for k in range {
+                        let index = indices[k &* cc &+ position]
+                        var code = CategoricalStream.missingCode
+                        if index != WireFormat.missingIndex {
+                            code = table[Int(index)]
+                            if code == CategoricalStream.unresolved {
+                                code = categorical[stream].code(for: batch.dictionary[Int(index)])
+                                table[Int(index)] = code
+                            }
+                        }
+                        ring[p] = code
+                        p += 1
+                        if p == cap { p = 0 }
                     }
                 }
-                categorical[stream].write(code, at: p)
-                p += 1
-                if p == cap { p = 0 }
+                categorical[stream].ring = codes
+                categorical[stream].collect(codes, from: startHead, count: range.count)
             }
+            translations[position] = table
         }
         ingestPredictions(batch, range, predictionTranslation: &predictionTranslation, classHashes: classHashes)
         if configuration.customMetrics.enabled && !customMap.isEmpty {
@@ -160,14 +198,19 @@ extension ModelMonitor {
         let join = configuration.accuracy.enabled
         let maxPending = configuration.accuracy.maxPending
         var p = head
+        let kinds = batch.predictionKinds
+        let numbers = batch.predictionNumbers
+        let classes = batch.predictionClasses
+        let idEnds = batch.requestIDEnds
+        let times = batch.timestamps
         batch.requestIDBytes.withUnsafeBytes { idBytes in
             for k in range {
                 var number = Double.nan
                 var classIndex = WireFormat.missingIndex
-                switch batch.predictionKinds[k] {
+                switch kinds[k] {
                 case .absent: break
-                case .number: number = batch.predictionNumbers[k]
-                case .classLabel: classIndex = batch.predictionClasses[k]
+                case .number: number = numbers[k]
+                case .classLabel: classIndex = classes[k]
                 case .probabilities:
                     var best = -Double.infinity
                     for j in batch.probabilityRange(of: k) where batch.probabilityValues[j] > best {
@@ -192,13 +235,14 @@ extension ModelMonitor {
                     predictionCategorical?.write(code, at: p)
                 }
                 if join {
-                    let ids = batch.requestIDRange(of: k)
-                    if !ids.isEmpty && (classIndex != WireFormat.missingIndex || !number.isNaN) {
-                        let key = stableHash(bytes: UnsafeRawBufferPointer(rebasing: idBytes[ids]))
+                    let idStart = k == 0 ? 0 : Int(idEnds[k - 1])
+                    let idEnd = Int(idEnds[k])
+                    if idEnd > idStart && (classIndex != WireFormat.missingIndex || !number.isNaN) {
+                        let key = stableHash(bytes: UnsafeRawBufferPointer(rebasing: idBytes[idStart..<idEnd]))
                         let classHash = classIndex == WireFormat.missingIndex ? 0 : classHashes[Int(classIndex)]
                         labels.expect(
                             key: key,
-                            timestamp: batch.timestamps[k],
+                            timestamp: times[k],
                             number: number,
                             classHash: classHash,
                             maxPending: maxPending

@@ -27,6 +27,58 @@ struct TwoSampleGoldenTests {
         #expect(relativelyClose(result.pValue, case_.pvalue))
     }
 
+    @Test("One-walk KS and Wasserstein equal the two separate walks bit for bit and match scipy")
+    func kolmogorovSmirnovWithWasserstein() throws {
+        var pairs: [(reference: [Double], current: [Double])] = []
+        for case_ in Self.fixtures.ks {
+            let result = try case_.reference.expanded.withUnsafeBufferPointer { u in
+                try case_.current.expanded.withUnsafeBufferPointer { v in
+                    try KolmogorovSmirnov.testWithWasserstein(sortedReference: u, sortedCurrent: v)
+                }
+            }
+            #expect(relativelyClose(result.test.statistic, case_.statistic), "\(case_.name)")
+            #expect(relativelyClose(result.test.pValue, case_.pvalue), "\(case_.name)")
+            pairs.append((case_.reference.expanded, case_.current.expanded))
+        }
+        for case_ in Self.fixtures.wasserstein {
+            let result = try case_.reference.sorted().withUnsafeBufferPointer { u in
+                try case_.current.sorted().withUnsafeBufferPointer { v in
+                    try KolmogorovSmirnov.testWithWasserstein(sortedReference: u, sortedCurrent: v)
+                }
+            }
+            #expect(relativelyClose(result.wasserstein, case_.distance), "\(case_.name)")
+            pairs.append((case_.reference.sorted(), case_.current.sorted()))
+        }
+        // Seeded samples with many ties, equal and unequal sizes, and one sample entirely below the other.
+        var state: UInt64 = 7
+        func draw() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double((state >> 33) % 40) / 4
+        }
+        for (n1, n2) in [(1, 1), (1, 9), (50, 50), (200, 137), (1000, 1000)] {
+            pairs.append(((0..<n1).map { _ in draw() }.sorted(), (0..<n2).map { _ in draw() }.sorted()))
+            pairs.append(((0..<n1).map { _ in draw() }.sorted(), (0..<n2).map { _ in 20 + draw() }.sorted()))
+        }
+        for (reference, current) in pairs {
+            let fused = try reference.withUnsafeBufferPointer { u in
+                try current.withUnsafeBufferPointer { v in
+                    try KolmogorovSmirnov.testWithWasserstein(sortedReference: u, sortedCurrent: v)
+                }
+            }
+            let ks = try KolmogorovSmirnov.test(sortedReference: reference, sortedCurrent: current)
+            let distance = try Wasserstein.distance(sortedReference: reference, sortedCurrent: current)
+            #expect(fused.test == ks)
+            #expect(fused.wasserstein.bitPattern == distance.bitPattern)
+        }
+        #expect(throws: StatisticsError.self) {
+            try [1.0, .infinity].withUnsafeBufferPointer { u in
+                try [1.0].withUnsafeBufferPointer { v in
+                    try KolmogorovSmirnov.testWithWasserstein(sortedReference: u, sortedCurrent: v)
+                }
+            }
+        }
+    }
+
     @Test("kstwo.sf over every branch (Ruben–Gambino, Durbin, Pomeranz, Pelz–Good, Smirnov)")
     func kolmogorovSurvival() {
         var failures: [String] = []

@@ -71,6 +71,28 @@ public enum ChiSquareHomogeneity {
         return Result(statistic: statistic, pValue: p, degreesOfFreedom: dof)
     }
 
+    /// Runs the test on arrays: the same computation as the generic form, compiled for `[Double]` in this module,
+    /// so a caller in another module does not run the unspecialised generic (witness calls per element).
+    ///
+    /// - Parameters:
+    ///   - referenceCounts: Reference counts per category.
+    ///   - currentCounts: Current counts per category (same categories, same order).
+    ///   - yatesCorrection: Apply Yates' correction when there is one degree of freedom.
+    /// - Returns: Statistic, p-value and degrees of freedom.
+    /// - Throws: as the generic form.
+    /// - Complexity: O(k), no allocation.
+    public static func test(
+        referenceCounts: [Double],
+        currentCounts: [Double],
+        yatesCorrection: Bool = true
+    ) throws(StatisticsError) -> Result {
+        try test(
+            referenceCounts: referenceCounts[...],
+            currentCounts: currentCounts[...],
+            yatesCorrection: yatesCorrection
+        )
+    }
+
     private static func term(observed: Double, expected: Double, correct: Bool) -> Double {
         var o = observed
         if correct {

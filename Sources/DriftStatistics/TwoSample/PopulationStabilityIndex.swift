@@ -13,6 +13,28 @@ public enum PopulationStabilityIndex {
     /// The proportion substituted for an empty bin (Evidently and feature_engine use 0.0001).
     public static let emptyBinProportion = 0.0001
 
+    /// PSI from per-bin counts in arrays: the generic form compiled for `[Double]` in this module, so a caller in
+    /// another module does not run it unspecialised.
+    ///
+    /// - Parameters:
+    ///   - referenceCounts: Reference counts per bin.
+    ///   - currentCounts: Current counts per bin, same length.
+    ///   - emptyBinProportion: The proportion used for an empty bin.
+    /// - Returns: The index.
+    /// - Throws: as the generic form.
+    /// - Complexity: O(bins), no allocation.
+    public static func index(
+        referenceCounts: [Double],
+        currentCounts: [Double],
+        emptyBinProportion: Double = emptyBinProportion
+    ) throws(StatisticsError) -> Double {
+        try index(
+            referenceCounts: referenceCounts[...],
+            currentCounts: currentCounts[...],
+            emptyBinProportion: emptyBinProportion
+        )
+    }
+
     /// PSI from per-bin counts.
     ///
     /// - Parameters:
