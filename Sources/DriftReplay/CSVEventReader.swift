@@ -29,7 +29,11 @@ public enum CSVEventReader {
     ///   - mapping: which columns are what.
     /// - Returns: the inputs in row order.
     /// - Throws: ``ReplayError`` `invalid_configuration` (a mapped column is missing) or `invalid_input`.
-    public static func read(text: String, name path: String, mapping: CSVColumnMapping) throws(ReplayError)
+    public static func read(
+        text: String,
+        name path: String,
+        mapping: CSVColumnMapping
+    ) throws(ReplayError)
         -> [BacktestInput]
     {
         var rows = parse(text)
@@ -257,6 +261,12 @@ public enum CSVEventReader {
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         let days = era * 146_097 + dayOfEra - 719_468
-        return ((days * 24 + hour) * 60 + minute) * 60_000_000_000 + second * 1_000_000_000 + fraction
+        // Seconds always fit; nanoseconds since 1970 in an Int64 only between 1677-09-21 and 2262-04-11.
+        // Before 1970 the fraction is taken from the next whole second, so the range's first second stays in range.
+        let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+        let borrow = seconds < 0 && fraction > 0
+        let (nanoseconds, overflow) = (borrow ? seconds + 1 : seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflowAgain) = nanoseconds.addingReportingOverflow(borrow ? fraction - 1_000_000_000 : fraction)
+        return overflow || overflowAgain ? nil : total
     }
 }
