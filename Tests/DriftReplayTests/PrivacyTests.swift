@@ -93,10 +93,15 @@ struct PrivacyTests {
         )
         #expect(replay.status == 0, "\(replay.standardError)")
         #expect(replay.standardError.contains("unacknowledged 0"))
-        let metrics = try await collector.get("/metrics").body
-        let joined = metrics.split(separator: "\n").first { $0.hasPrefix("driftwatch_labels_joined_total{") }
-        let count = joined.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
-        #expect(count > 1000, "labels must still join: \(joined ?? "no joined counter")")
+        // /metrics renders the snapshot the ingest thread refreshes every tick (500 ms): wait for the final one.
+        var joined = 0
+        for _ in 0..<60 where joined < 6000 {
+            let detail = try await collector.get("/api/v1/models/fraud-detector").body
+            let versions = (try JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any])?["versions"]
+            joined = ((versions as? [[String: Any]])?.first?["labels_joined"] as? Int) ?? 0
+            if joined < 6000 { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(joined >= 6000, "labels must still join (6,078 sent)")
         let stopped = try collector.stop()
         #expect(stopped.status == 0, "\(stopped.standardError)")
         return stateWords(state)
