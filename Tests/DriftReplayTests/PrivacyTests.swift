@@ -159,25 +159,10 @@ struct PrivacyTests {
         #expect(withoutKey.standardError.contains("privacy.request_ids is hash"))
         #expect(withoutKey.standardError.contains("--privacy-key"))
 
-        let recorder = try ChildProcess.start(
-            ChildProcess.driftwatchExecutable,
-            [
-                "record", "--ingest", "tcp://127.0.0.1:*", "--output", directory.path, "--stem", "private",
-                "--config", config, "--privacy-key", key,
-            ]
+        _ = try recordSimulation(
+            recorder: ["--output", directory.path, "--stem", "private", "--config", config, "--privacy-key", key],
+            simulation: Self.simulation
         )
-        #expect(recorder.waitForOutput(containing: "ingest endpoint"))
-        let endpoint =
-            recorder.standardErrorSoFar.components(separatedBy: "ingest endpoint ").last?
-            .split(separator: "\n").first.map(String.init) ?? ""
-        let sent = try ChildProcess.run(
-            ChildProcess.driftwatchExecutable,
-            ["simulate", "--to", endpoint] + Self.simulation
-        )
-        #expect(sent.status == 0, "\(sent.standardError)")
-        recorder.signal(SIGINT)
-        let recorded = try recorder.waitForExit(timeout: .seconds(30))
-        #expect(recorded.status == 0, "\(recorded.standardError)")
 
         let reference = directory.appendingPathComponent("reference.dwcap").path
         let direct = try ChildProcess.run(

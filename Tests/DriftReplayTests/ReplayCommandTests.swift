@@ -111,27 +111,14 @@ struct ReplayCommandTests {
     func recordCapturesTraffic() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let recorder = try ChildProcess.start(
-            ChildProcess.driftwatchExecutable,
-            ["record", "--ingest", "tcp://127.0.0.1:*", "--output", directory.path, "--stem", "rec"]
-        )
-        #expect(recorder.waitForOutput(containing: "ingest endpoint"))
-        let log = recorder.standardErrorSoFar
-        let endpoint =
-            log.components(separatedBy: "ingest endpoint ").last?
-            .split(separator: "\n").first.map(String.init) ?? ""
         let simulation = [
             "--fast", "--duration", "60", "--rate", "50", "--seed", "3", "--agent-id", "rec-test",
             "--start-time", "2024-05-01T00:00:00Z",
         ]
-        let sent = try ChildProcess.run(
-            ChildProcess.driftwatchExecutable,
-            ["simulate", "--to", endpoint] + simulation
+        let recorded = try recordSimulation(
+            recorder: ["--output", directory.path, "--stem", "rec"],
+            simulation: simulation
         )
-        #expect(sent.status == 0, "\(sent.standardError)")
-        recorder.signal(SIGINT)
-        let recorded = try recorder.waitForExit(timeout: .seconds(30))
-        #expect(recorded.status == 0, "\(recorded.standardError)")
         let reference = directory.appendingPathComponent("reference.dwcap").path
         let direct = try ChildProcess.run(
             ChildProcess.driftwatchExecutable,
