@@ -134,6 +134,14 @@ public enum CSVEventReader {
                 if let value = Double(text), value.isFinite {
                     truth = .number(value)
                 } else if !text.isEmpty {
+                    // Labels are held to the wire's string limit, as events are by their batch builder.
+                    guard text.utf8.count <= WireLimits.maxStringBytes else {
+                        throw ReplayError(
+                            .invalidInput,
+                            "\(path):\(line): the label in column '\(mapping.label ?? "")' is longer than "
+                                + "\(WireLimits.maxStringBytes) bytes"
+                        )
+                    }
                     truth = .classLabel(text)
                 }
                 if truth != nil && event.requestID == nil { event.requestID = "row-\(line)" }

@@ -26,4 +26,24 @@ struct CSVFuzzRegressionTests {
         #expect(CSVEventReader.parseISO8601("1677-09-21T00:12:43.145224193Z") == Int64.min + 1)
         #expect(CSVEventReader.parseISO8601("1970-01-01T00:00:01.5Z") == 1_500_000_000)
     }
+
+    /// Found by the fuzzer: a quoted label cell longer than the wire's 1,024-byte string limit became a label batch
+    /// that could not be encoded (events were already held to the limit by their batch builder).
+    @Test("A class label longer than the wire's string limit is an invalid input naming the line and column")
+    func labelTooLong() {
+        var mapping = CSVColumnMapping()
+        mapping.timestamp = "ts"
+        mapping.timestampFormat = .seconds
+        mapping.numericFeatures = ["x"]
+        mapping.label = "truth"
+        let long = String(repeating: "a\n", count: 600)
+        let text = "ts,x,truth\n1714521600,0.5,ok\n1714521601,0.6,\"\(long)\"\n"
+        #expect {
+            try CSVEventReader.read(text: text, name: "long.csv", mapping: mapping)
+        } throws: { error in
+            "\(error)".contains("long.csv:3: the label in column 'truth' is longer than 1024 bytes")
+        }
+        let fine = "ts,x,truth\n1714521600,0.5,ok\n1714521601,0.6,\"\(String(repeating: "b", count: 1024))\"\n"
+        #expect(throws: Never.self) { try CSVEventReader.read(text: fine, name: "fine.csv", mapping: mapping) }
+    }
 }
