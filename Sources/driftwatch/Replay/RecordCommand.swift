@@ -19,7 +19,9 @@ struct RecordCommand: ParsableCommand {
             agents (or a second agent) at it, then backtest or replay the files. Stops after --duration seconds or \
             on Ctrl-C, closing the current file cleanly. See docs/capture.md.
 
-            With --config, each model's privacy settings (docs/security.md) apply before anything is written:             request ids are hashed (with --privacy-key) or dropped, and numeric values are reduced to sketch             buckets, exactly as the collector keeps them; messages that cannot be decoded are then not recorded.
+            With --config, each model's privacy settings (docs/security.md) apply before anything is written: \
+            request ids are hashed (with --privacy-key) or dropped, and numeric values are reduced to sketch \
+            buckets, exactly as the collector keeps them; messages that cannot be decoded are then not recorded.
             """
     )
 
