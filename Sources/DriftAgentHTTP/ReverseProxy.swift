@@ -1,19 +1,25 @@
-import AsyncHTTPClient
 import DriftAgent
 import DriftHTTPSecurity
-import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The agent's HTTP reverse proxy: listens where clients call the model, forwards every request unchanged to the
 /// model server, streams the answer back, and records one event per predicted instance into an
 /// ``AgentEventSink``.
 ///
+/// A relay on SwiftNIO's singleton event loops: each client connection gets its own upstream HTTP/1.1 connection
+/// opened on the same event loop, kept alive between requests, so a request is read, forwarded, answered and
+/// recorded without leaving that loop (``ProxyServerHandler``). ``ReverseProxyConfiguration/maximumUpstreamConnections``
+/// caps the upstream connections open at once: a request that needs a new one beyond the cap is answered
+/// `503 Service Unavailable` at once (so the cap should be at least the number of client connections).
+///
 /// A swift-service-lifecycle `Service`: run it in the agent's `ServiceGroup`; graceful shutdown stops accepting
-/// connections, lets in-flight requests finish, then closes the upstream connection pool. Read ``counters``
-/// at any time for `/metrics`.
+/// connections, lets in-flight exchanges finish (for up to the upstream timeout), then closes the connections that
+/// remain. Read ``counters`` at any time for `/metrics`.
 ///
 /// ```swift
 /// let proxy = try ReverseProxy(configuration: configuration, sink: recorder, logger: logger)
@@ -27,14 +33,13 @@ public struct ReverseProxy: Service {
     private let logger: Logger
     private let liveCounters = ProxyCounters()
     private let upstreamBase: String
-    private let requestIDField: HTTPField.Name
     private let onListening: @Sendable (Int) async -> Void
 
     /// Creates a proxy; nothing listens until ``run()``.
     /// - Parameters:
     ///   - configuration: the proxy settings (validated here).
-    ///   - sink: where events go; must not block.
-    ///   - logger: the logger (per-request messages are at debug level).
+    ///   - sink: where events go; must not block (it is called on the event loops).
+    ///   - logger: the logger (per-request messages are at debug level, on failures only).
     ///   - onListening: called with the bound port once the proxy accepts connections (useful with port 0).
     /// - Throws: ``AgentHTTPError`` with code `invalid-configuration` when a setting is invalid.
     public init(
@@ -44,56 +49,46 @@ public struct ReverseProxy: Service {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(AgentHTTPError) {
         try configuration.validate()
-        guard let field = HTTPField.Name(configuration.requestIDHeader) else {
-            throw .invalidConfiguration("request id header '\(configuration.requestIDHeader)' is not valid")
-        }
+        let base = try configuration.upstreamBase()
+        _ = try UpstreamTarget(base: base)
         self.configuration = configuration
         self.sink = sink
         self.logger = logger
-        self.upstreamBase = try configuration.upstreamBase()
-        self.requestIDField = field
+        self.upstreamBase = base
         self.onListening = onListening
     }
 
     /// The proxy's counters now.
     public var counters: ProxyCountersSnapshot { liveCounters.snapshot }
 
-    /// Serves until graceful shutdown or cancellation, then drains and closes the upstream connections.
-    /// - Throws: when the listening socket cannot be bound.
+    /// Serves until graceful shutdown or cancellation, then drains and closes the connections.
+    /// - Throws: when the listening socket cannot be bound or a TLS context cannot be built.
     public func run() async throws {
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.redirectConfiguration = .disallow
-        clientConfiguration.decompression = .disabled
-        clientConfiguration.timeout = HTTPClient.Configuration.Timeout(
-            connect: TimeAmount(configuration.connectTimeout),
-            read: TimeAmount(configuration.upstreamReadTimeout)
-        )
-        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =
-            configuration.maximumUpstreamConnections
-        // A sidecar's upstream is local: a refused connection is reported at once (502), not retried until the
-        // connect timeout.
-        clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
-        let responder = ProxyResponder(
+        let relay = try ProxyRelay(
             configuration: configuration,
             upstreamBase: upstreamBase,
-            requestIDField: requestIDField,
-            client: client,
             sink: sink,
             counters: liveCounters,
-            extractor: PayloadExtractor(configuration: configuration.extraction),
-            sampler: RequestSampler(rate: configuration.samplingRate),
             logger: logger
         )
-        let onListening = self.onListening
-        let port = configuration.listenPort
-        let application = Application(
-            responder: responder,
-            server: try HTTPServerTLS.server(configuration.tls),
-            configuration: .init(address: .hostname(configuration.listenHost, port: port)),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
-            logger: logger
-        )
+        let connections = ProxyConnectionTracker()
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    connections.add(channel)
+                    let operations = channel.pipeline.syncOperations
+                    if let tls = relay.serverTLS {
+                        try operations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    try operations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try operations.addHandler(ProxyServerHandler(relay: relay))
+                }
+            }
+        let server = try await bootstrap.bind(host: configuration.listenHost, port: configuration.listenPort).get()
+        let port = server.localAddress?.port ?? configuration.listenPort
         logger.info(
             "The reverse proxy is starting.",
             metadata: [
@@ -101,12 +96,22 @@ public struct ReverseProxy: Service {
                 "model": "\(configuration.model)",
             ]
         )
-        do {
-            try await application.run()
-        } catch {
-            try? await client.shutdown()
-            throw error
+        await onListening(port)
+        try? await withTaskCancellationOrGracefulShutdownHandler {
+            try await server.closeFuture.get()
+        } onCancelOrGracefulShutdown: {
+            server.close(promise: nil)
         }
-        try await client.shutdown()
+        if !Task.isCancelled {
+            connections.quiesceAll()
+            if await !connections.waitUntilClosed(within: configuration.upstreamTimeout) {
+                logger.warning(
+                    "The reverse proxy closed connections whose exchanges had not finished.",
+                    metadata: ["connections": "\(connections.count)"]
+                )
+            }
+        }
+        connections.closeAll()
+        _ = await connections.waitUntilClosed(within: .seconds(2))
     }
 }

@@ -1,0 +1,441 @@
+import DriftProtocol
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The relay of one client connection: the last handler of its pipeline, after NIO's HTTP/1.1 server codec and
+/// pipelining handler. Each request is forwarded on an upstream HTTP/1.1 connection this handler opens on the same
+/// event loop (``UpstreamHandler``), kept alive and reused for the connection's next request; the response comes
+/// back through the same loop. A request never leaves the event loop that accepted its connection: no task, no
+/// thread hand-off.
+///
+/// Both directions stream: request parts are written upstream as they arrive and response parts to the client as
+/// they arrive, and each side stops being read while the other cannot take more (back-pressure through `read`).
+/// Timeouts are one scheduled task per exchange on the loop: the response head within ``ProxyRelay``'s
+/// `responseHeadTimeout`, then no silence longer than `readTimeout` in the body. Once the response end is written
+/// to the client, the exchange is recorded by ``ProxyRecorder``.
+final class ProxyServerHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// The upstream connection of this client connection.
+    private enum Upstream {
+        case none
+        case connecting(attempt: Int)
+        case ready(UpstreamHandler)
+    }
+
+    /// How an exchange's response ends for the client.
+    private enum Ending {
+        /// The upstream's response ended: write the end.
+        case responseEnd
+        /// Nothing was sent yet: answer with the proxy's own plain-text error.
+        case errorAnswer(HTTPResponseStatus)
+        /// The response head was already sent: close the client connection.
+        case abort
+    }
+
+    private let relay: ProxyRelay
+    private var context: ChannelHandlerContext?
+    private var upstream: Upstream = .none
+    private var connectAttempts = 0
+    private var exchange: ProxyExchange?
+    /// Request parts waiting for the upstream connection to open.
+    private var pendingParts: [HTTPClientRequestPart] = []
+    private var upstreamNeedsFlush = false
+    private var clientNeedsFlush = false
+    private var readsPaused = false
+    private var readPending = false
+    private var clientOpen = true
+    private var timer: Scheduled<Void>?
+    private var timerDeadline = NIODeadline.distantFuture
+
+    /// Creates the handler of one client connection.
+    init(relay: ProxyRelay) {
+        self.relay = relay
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Client side
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            startExchange(head)
+        case .body(let buffer):
+            guard let exchange, !exchange.responseFinished else { return }
+            exchange.requestCapture?.append(buffer)
+            send(.body(.byteBuffer(buffer)))
+        case .end:
+            guard let exchange else { return }
+            if exchange.responseFinished {
+                self.exchange = nil
+                return
+            }
+            self.exchange?.requestComplete = true
+            self.exchange?.requestEndSent = true
+            send(.end(nil))
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if upstreamNeedsFlush, case .ready(let handler) = upstream {
+            handler.flush()
+        }
+        upstreamNeedsFlush = false
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readsPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, case .ready(let handler) = upstream {
+            handler.resumeReading()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        clientOpen = false
+        cancelTimer()
+        exchange = nil
+        pendingParts.removeAll()
+        closeUpstream()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        relay.logger.debug("A client connection failed.", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Starts an exchange: decides recording, forwards the head, arms the response-head timeout.
+    private func startExchange(_ head: HTTPRequestHead) {
+        let fromClient = head.headers.first(name: relay.requestIDHeader)
+        let requestID = fromClient ?? UUID().uuidString.lowercased()
+        let recorded = relay.admit(method: head.method, requestID: requestID)
+        let exchange = ProxyExchange(
+            requestID: requestID,
+            recorded: recorded,
+            captureLimit: relay.configuration.captureLimitBytes,
+            clientVersion: head.version,
+            clientKeepAlive: head.isKeepAlive
+        )
+        self.exchange = exchange
+        armTimer(at: exchange.start + relay.responseHeadTimeout)
+        send(.head(relay.upstreamHead(for: head, requestID: requestID, idFromClient: fromClient != nil)))
+    }
+
+    /// Writes a request part upstream, or queues it while the connection opens (opening it when there is none).
+    private func send(_ part: HTTPClientRequestPart) {
+        switch upstream {
+        case .ready(let handler):
+            handler.write(part)
+            upstreamNeedsFlush = true
+            if !handler.isWritable { readsPaused = true }
+        case .connecting:
+            pendingParts.append(part)
+        case .none:
+            pendingParts.append(part)
+            connect()
+        }
+    }
+
+    private func resumeClientReads() {
+        guard readsPaused else { return }
+        readsPaused = false
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: Upstream connection
+
+    /// Opens an upstream connection on this connection's event loop, within the connection cap.
+    private func connect() {
+        guard let context else { return }
+        guard relay.acquireUpstreamConnection() else {
+            pendingParts.removeAll()
+            finish(outcome: .error(code: 503), readPredictions: false, ending: .errorAnswer(.serviceUnavailable))
+            return
+        }
+        connectAttempts += 1
+        let attempt = connectAttempts
+        upstream = .connecting(attempt: attempt)
+        readsPaused = true
+        let loop = context.eventLoop
+        let owner = NIOLoopBound(self, eventLoop: loop)
+        let relay = self.relay
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(relay.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    if let tls = relay.clientTLS {
+                        let hostname = relay.upstreamAddress == nil ? relay.target.host : nil
+                        try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
+                    }
+                    try operations.addHTTPClientHandlers()
+                    try operations.addHandler(UpstreamHandler(owner: owner.value))
+                }
+            }
+        let connecting =
+            if let address = relay.upstreamAddress {
+                bootstrap.connect(to: address)
+            } else {
+                bootstrap.connect(host: relay.target.host, port: relay.target.port)
+            }
+        connecting.assumeIsolated().whenComplete { result in
+            self.connected(result, attempt: attempt)
+        }
+    }
+
+    private func connected(_ result: Result<any Channel, any Error>, attempt: Int) {
+        let current: Bool
+        if case .connecting(let pending) = upstream, pending == attempt, clientOpen {
+            current = true
+        } else {
+            current = false
+        }
+        switch result {
+        case .success(let channel):
+            let relay = self.relay
+            channel.closeFuture.whenComplete { _ in relay.releaseUpstreamConnection() }
+            guard current else {
+                channel.close(promise: nil)
+                return
+            }
+            guard channel.isActive,
+                let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+            else {
+                channel.close(promise: nil)
+                upstream = .none
+                pendingParts.removeAll()
+                failUpstream(timedOut: false, reason: "the connection closed as it opened")
+                return
+            }
+            upstream = .ready(handler)
+            for part in pendingParts { handler.write(part) }
+            pendingParts.removeAll(keepingCapacity: true)
+            handler.flush()
+            if handler.isWritable { resumeClientReads() }
+        case .failure(let error):
+            relay.releaseUpstreamConnection()
+            guard current else { return }
+            upstream = .none
+            pendingParts.removeAll()
+            failUpstream(timedOut: false, reason: "\(error)")
+        }
+    }
+
+    private func closeUpstream() {
+        if case .ready(let handler) = upstream { handler.close() }
+        upstream = .none
+    }
+
+    private func isCurrent(_ handler: UpstreamHandler) -> Bool {
+        if case .ready(let current) = upstream { return current === handler }
+        return false
+    }
+
+    // MARK: Upstream side (called by UpstreamHandler on this event loop)
+
+    /// A part of the upstream's response: forwarded to the client as it comes.
+    func upstreamRead(_ part: HTTPClientResponsePart, from handler: UpstreamHandler) {
+        guard isCurrent(handler), let context, let exchange, !exchange.responseFinished else { return }
+        switch part {
+        case .head(let head):
+            let status = Int(head.status.code)
+            if status >= 500 { relay.counters.update { $0.upstreamServerErrors += 1 } }
+            var keepAlive = exchange.clientKeepAlive
+            let clientHead = relay.clientHead(
+                for: head,
+                requestID: exchange.requestID,
+                version: exchange.clientVersion,
+                keepAlive: &keepAlive
+            )
+            let now = NIODeadline.now()
+            self.exchange?.status = status
+            self.exchange?.upstreamKeepAlive = head.isKeepAlive
+            self.exchange?.clientKeepAlive = keepAlive
+            self.exchange?.responseHeadSent = true
+            self.exchange?.lastUpstreamRead = now
+            if timerDeadline > now + relay.readTimeout {
+                cancelTimer()
+                armTimer(at: now + relay.readTimeout)
+            }
+            context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
+            clientNeedsFlush = true
+        case .body(let buffer):
+            exchange.responseCapture?.append(buffer)
+            self.exchange?.lastUpstreamRead = .now()
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            clientNeedsFlush = true
+            if !context.channel.isWritable { handler.pauseReading() }
+        case .end:
+            let status = exchange.status ?? 502
+            finish(
+                outcome: status >= 500 ? .error(code: UInt16(clamping: status)) : .ok,
+                readPredictions: (200..<300).contains(status),
+                ending: .responseEnd
+            )
+        }
+    }
+
+    /// The upstream finished a read: flush what was written to the client.
+    func upstreamReadComplete(from handler: UpstreamHandler) {
+        guard clientNeedsFlush, isCurrent(handler), let context else { return }
+        clientNeedsFlush = false
+        context.flush()
+    }
+
+    /// The upstream connection can take more: read the client again.
+    func upstreamBecameWritable(_ handler: UpstreamHandler) {
+        guard isCurrent(handler), case .ready = upstream else { return }
+        resumeClientReads()
+    }
+
+    /// The upstream connection failed; it is being closed.
+    func upstreamFailed(_ handler: UpstreamHandler, error: any Error) {
+        guard isCurrent(handler) else { return }
+        relay.logger.debug("The upstream connection failed.", metadata: ["error": "\(error)"])
+    }
+
+    /// The upstream connection closed: dropped, and an exchange waiting on it fails with 502.
+    func upstreamClosed(_ handler: UpstreamHandler) {
+        guard isCurrent(handler) else { return }
+        upstream = .none
+        resumeClientReads()
+        if let exchange, !exchange.responseFinished {
+            failUpstream(timedOut: false, reason: "the connection closed before the response ended")
+        }
+    }
+
+    // MARK: Ending an exchange
+
+    /// Ends the current exchange after an upstream failure: 502 (connection) or 504 (timeout).
+    private func failUpstream(timedOut: Bool, reason: @autoclosure () -> String) {
+        guard let exchange, !exchange.responseFinished else { return }
+        relay.counters.update {
+            if timedOut { $0.upstreamTimeouts += 1 } else { $0.upstreamConnectionFailures += 1 }
+        }
+        let status: HTTPResponseStatus = timedOut ? .gatewayTimeout : .badGateway
+        relay.logger.debug(
+            "The upstream did not answer.",
+            metadata: ["reason": "\(reason())", "request.id": "\(exchange.requestID)", "status": "\(status.code)"]
+        )
+        finish(
+            outcome: .error(code: UInt16(status.code)),
+            readPredictions: false,
+            ending: exchange.responseHeadSent ? .abort : .errorAnswer(status)
+        )
+    }
+
+    /// Ends the current exchange's response for the client, then records it.
+    ///
+    /// The state is settled before the end is written: writing it lets NIO's pipelining handler deliver the next
+    /// request at once, from inside the write.
+    private func finish(outcome: Outcome, readPredictions: Bool, ending: Ending) {
+        guard let context, var finished = exchange else { return }
+        cancelTimer()
+        if case .responseEnd = ending, finished.upstreamKeepAlive, finished.requestEndSent {
+            // The upstream connection carries the next request.
+        } else {
+            closeUpstream()
+        }
+        finished.responseFinished = true
+        exchange = finished.requestComplete ? nil : finished
+        pendingParts.removeAll()
+        resumeClientReads()
+        let keepAlive = finished.clientKeepAlive
+        switch ending {
+        case .responseEnd:
+            writeEnd(context: context, keepAlive: keepAlive)
+        case .errorAnswer(let status):
+            let (head, body) = relay.errorAnswer(
+                status,
+                requestID: finished.requestID,
+                version: finished.clientVersion,
+                keepAlive: keepAlive
+            )
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            writeEnd(context: context, keepAlive: keepAlive)
+        case .abort:
+            context.close(promise: nil)
+        }
+        if finished.recorded {
+            relay.recorder.record(
+                finished,
+                latency: finished.elapsed,
+                outcome: outcome,
+                readPredictions: readPredictions
+            )
+        }
+    }
+
+    /// Writes and flushes the response end; closes the client connection after it when it is not kept alive.
+    private func writeEnd(context: ChannelHandlerContext, keepAlive: Bool) {
+        clientNeedsFlush = false
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    // MARK: Timeouts
+
+    private func armTimer(at deadline: NIODeadline) {
+        guard let context else { return }
+        timerDeadline = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timerFired()
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDeadline = .distantFuture
+    }
+
+    /// The exchange's deadline passed: 504 when the head or the next body part is overdue, else re-armed.
+    private func timerFired() {
+        timer = nil
+        timerDeadline = .distantFuture
+        guard let exchange, !exchange.responseFinished else { return }
+        let due =
+            exchange.status == nil
+            ? exchange.start + relay.responseHeadTimeout : exchange.lastUpstreamRead + relay.readTimeout
+        if NIODeadline.now() >= due {
+            failUpstream(
+                timedOut: true,
+                reason: exchange.status == nil ? "no response head in time" : "the response body stalled"
+            )
+        } else {
+            armTimer(at: due)
+        }
+    }
+}
