@@ -162,7 +162,7 @@ struct DetectorBehaviourTests {
             PageHinkley().memoryFootprint, CUSUM().memoryFootprint, EWMAChart().memoryFootprint,
             DDM().memoryFootprint, EDDM().memoryFootprint, HDDMA().memoryFootprint, HDDMW().memoryFootprint,
         ]
-        #expect(adwin <= 3_300)
+        #expect(adwin <= 3_800)
         #expect(kswin <= 1_900)
         #expect(fhddm <= 200)
         #expect(scalars.allSatisfy { $0 <= 256 })

@@ -3,8 +3,9 @@ import RealModule
 /// ADWIN, adaptive windowing (ADWIN2 with exponential histograms), with River's defaults.
 ///
 /// Source: A. Bifet, R. Gavaldà, "Learning from Time-Changing Data with Adaptive Windowing", SIAM SDM 2007; the
-/// arithmetic (bucket compression, the variance-aware cut test and its order of floating-point operations) is River
-/// 0.26.1's `drift.ADWIN` (its Rust `AdaptiveWindowing`), reproduced event for event. The window is summarised by
+/// arithmetic (bucket compression and the variance-aware cut test, with its order of floating-point operations) is
+/// River 0.26.1's `drift.ADWIN` (its Rust `AdaptiveWindowing`); the window's variance is accumulated per batch with
+/// Chan, Golub & LeVeque's pairwise update, equal to River's recurrence but for rounding. The window is summarised by
 /// buckets of 2ⁱ events, at most `maxBuckets + 1` per size; every `clock` events all cut points are tested and the
 /// oldest bucket is dropped while `|μ̂₀ − μ̂₁| > ε_cut`, with
 /// `ε_cut = √(2·m·σ̂²·δ′) + ⅔·δ′·m`, `m = 1/(n₀ − ℓ + 1) + 1/(n₁ − ℓ + 1)`, `δ′ = ln(2·ln(W)/δ)`.
@@ -16,12 +17,13 @@ import RealModule
 /// detects changes of the mean in both directions. No warning zone.
 ///
 /// Values are recorded and enter the buckets in batches at each clock boundary (only the cut test reads them), and
-/// each split is screened with multiplications before River's expression decides it; see docs/detectors.md for why
-/// both leave River's alarms unchanged.
+/// each level, then each split, is screened with multiplications before River's expression decides it; see
+/// docs/detectors.md for why River's alarms are kept.
 ///
-/// Memory: bounded. The buckets live in one array of `2 · maxLevels · maxBuckets` doubles, plus the level counts,
-/// allocated at initialisation (no allocation per update), and up to 32 recorded values held in the struct itself;
-/// at the defaults (32 levels, 5 buckets per level) the whole state is 3,201 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
+/// Memory: bounded. The buckets live in one array of `2 · maxLevels · (maxBuckets + 1)` doubles (the buckets, then
+/// a two-double screen summary per level), plus the level counts, allocated at initialisation (no allocation per
+/// update), and up to 32 recorded values held in the struct itself; at the defaults (32 levels, 5 buckets per
+/// level) the whole state is 3,729 bytes. 32 levels hold windows of up to 5·(2³² − 1) events;
 /// past that the oldest bucket is dropped, which no stream with fewer than 2·10¹⁰ events since its last drift can
 /// reach.
 /// - Complexity: O(1) amortised per update; every `clock` events O(log W) per cut test, O(log² W) at worst.
@@ -80,7 +82,8 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     @usableFromInline
     internal let perLevel: Int
     /// Bucket `k` of level `ℓ` (oldest first) is `buckets[2·(ℓ·perLevel + k)]` (its total) and the next element
-    /// (its sum of squared deviations).
+    /// (its sum of squared deviations). After the `maxLevels · perLevel` buckets come two doubles per level for the
+    /// cut screen (``BucketStore/summary(_:)``): derived state, not compared, hashed or checkpointed.
     @usableFromInline
     internal var buckets: [Double]
     @usableFromInline
@@ -114,6 +117,14 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// last cleared), for the cut screen's rounding margin. Derived state, not checkpointed.
     @usableFromInline
     internal var settledMagnitude: Double = 0
+    /// Levels whose screen summary is out of date (bit ℓ for level ℓ): set when a level's buckets change, cleared
+    /// when the cut scan recomputes the summary. Derived state, not checkpointed.
+    @usableFromInline
+    internal var staleSummaries: UInt64 = ~0
+    /// The lowest level screened from a summary: levels below it receive buckets at nearly every batch of
+    /// `batchSize` values, so a summary would be recomputed at every scan.
+    @usableFromInline
+    internal let summaryFloor: Int
     /// The window width for which `screenDeltaPrime` was computed (derived state, not checkpointed).
     @usableFromInline
     internal var screenWidth: Double = 0
@@ -143,9 +154,13 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     private init(validated configuration: Configuration) {
         self.configuration = configuration
         self.perLevel = configuration.maxBuckets
-        self.buckets = [Double](repeating: 0, count: 2 * configuration.maxLevels * configuration.maxBuckets)
+        self.buckets = [Double](
+            repeating: 0,
+            count: 2 * configuration.maxLevels * configuration.maxBuckets + 2 * configuration.maxLevels
+        )
         self.counts = [Int32](repeating: 0, count: configuration.maxLevels)
         self.batchSize = min(configuration.clock, PendingValues.capacity)
+        self.summaryFloor = Int.bitWidth - batchSize.leadingZeroBitCount
         self.untilBoundary = configuration.clock
         self.batchEnd = batchSize
     }
@@ -279,8 +294,8 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// Feeds one value.
     ///
     /// The value is only recorded; every `clock` events (River tests cut points only then) the recorded values are
-    /// inserted into the buckets, in order and with River's arithmetic, and the cut points are tested. Nothing but
-    /// that test reads the buckets, so deferring the insertion changes no result.
+    /// inserted into the buckets, in order and with River's merge arithmetic, and the cut points are tested. Nothing
+    /// but that test reads the buckets, so deferring the insertion changes no result.
     /// - Complexity: O(1) amortised, no allocation.
     @inlinable
     @discardableResult
@@ -321,6 +336,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         settledVariance = 0
         settledWidth = 0
         settledMagnitude = 0
+        staleSummaries = ~0
         isDrift = false
     }
 
@@ -367,52 +383,79 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
     }
 
-    /// Folds the recorded values into the window statistics with River's recurrence.
+    /// Folds the recorded values into the window statistics: the batch's sum and its sum of squared deviations
+    /// from the batch mean, combined with the window's by the pairwise update of Chan, Golub & LeVeque (1979),
+    /// `M₂ = M₂,a + M₂,b + (μ̂_b − μ̂_a)² · n_a·n_b / (n_a + n_b)`.
     ///
-    /// For a value `x` arriving in a window of `w ≥ 1` events with total `t`, River adds `w · (x − t/w)² / (w + 1)`
-    /// (in that order of operations) to the variance and then `x` to the total. The increments depend on the
-    /// running totals only, so they are computed in a separate pass after the totals, where the divisions of
-    /// different values overlap instead of waiting for each other; the variance then receives them one by one, in
-    /// order, as in River.
+    /// River applies its recurrence value by value: two dependent divisions per value and two serial chains of
+    /// additions, which were a fifth of an update's time. The pairwise update is the same quantity in exact
+    /// arithmetic (and no less accurate in floating point); it differs from River's in the last bits only, which
+    /// the cut test, a comparison against a bound, does not notice: the golden streams and ADWINEquivalenceTests
+    /// hold the alarms to River's. The sums run over four interleaved accumulators so that they vectorise.
     private mutating func accumulate(_ values: UnsafePointer<Double>, count: Int) {
-        var index = 0
-        // A value entering an empty window adds nothing to the variance.
-        while index < count && settledWidth < 1 {
-            Self.accumulate(values[index], total: &settledTotal, variance: &settledVariance, width: &settledWidth)
-            settledMagnitude += abs(values[index])
-            index &+= 1
-        }
-        let remaining = count &- index
-        guard remaining > 0 else {
+        guard count > 0 else {
             return
         }
-        let width = settledWidth
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: PendingValues.capacity) { scratch in
-            let terms = scratch.baseAddress.unsafelyUnwrapped
-            // The total before each value.
-            var total = settledTotal
-            var magnitude = settledMagnitude
-            for j in 0..<remaining {
-                let value = values[index &+ j]
-                terms[j] = total
-                total += value
-                magnitude += abs(value)
-            }
-            // River's variance increment of each value.
-            for j in 0..<remaining {
-                let before = width + Double(j)
-                let deviation = values[index &+ j] - terms[j] / before
-                terms[j] = before * deviation * deviation / (before + 1)
-            }
-            var variance = settledVariance
-            for j in 0..<remaining {
-                variance += terms[j]
-            }
-            settledTotal = total
-            settledVariance = variance
-            settledWidth = width + Double(remaining)
-            settledMagnitude = magnitude
+        var s0 = 0.0
+        var s1 = 0.0
+        var s2 = 0.0
+        var s3 = 0.0
+        var a0 = 0.0
+        var a1 = 0.0
+        var a2 = 0.0
+        var a3 = 0.0
+        var index = 0
+        while index &+ 4 <= count {
+            s0 += values[index]
+            s1 += values[index &+ 1]
+            s2 += values[index &+ 2]
+            s3 += values[index &+ 3]
+            a0 += abs(values[index])
+            a1 += abs(values[index &+ 1])
+            a2 += abs(values[index &+ 2])
+            a3 += abs(values[index &+ 3])
+            index &+= 4
         }
+        while index < count {
+            s0 += values[index]
+            a0 += abs(values[index])
+            index &+= 1
+        }
+        let batchTotal = (s0 + s1) + (s2 + s3)
+        let batchCount = Double(count)
+        let batchMean = batchTotal / batchCount
+        var q0 = 0.0
+        var q1 = 0.0
+        var q2 = 0.0
+        var q3 = 0.0
+        index = 0
+        while index &+ 4 <= count {
+            let d0 = values[index] - batchMean
+            let d1 = values[index &+ 1] - batchMean
+            let d2 = values[index &+ 2] - batchMean
+            let d3 = values[index &+ 3] - batchMean
+            q0 += d0 * d0
+            q1 += d1 * d1
+            q2 += d2 * d2
+            q3 += d3 * d3
+            index &+= 4
+        }
+        while index < count {
+            let d = values[index] - batchMean
+            q0 += d * d
+            index &+= 1
+        }
+        let batchSquares = (q0 + q1) + (q2 + q3)
+        let width = settledWidth
+        if width > 0 {
+            let difference = batchMean - settledTotal / width
+            settledVariance += batchSquares + difference * difference * (width * batchCount / (width + batchCount))
+        } else {
+            settledVariance = batchSquares
+        }
+        settledTotal += batchTotal
+        settledWidth = width + batchCount
+        settledMagnitude += (a0 + a1) + (a2 + a3)
     }
 
     /// Raw views of the bucket arrays during one settlement.
@@ -425,6 +468,14 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         @inline(__always)
         func level(_ level: Int) -> UnsafeMutablePointer<Double> {
             buckets.baseAddress.unsafelyUnwrapped + 2 &* level &* perLevel
+        }
+
+        /// A level's screen summary: `[0]` the sum of its bucket totals, `[1]` the largest |running sum of
+        /// (total − size · the level's own mean)| over its buckets (see `scanCuts`). Stored after every level's
+        /// buckets.
+        @inline(__always)
+        func summary(_ level: Int) -> UnsafeMutablePointer<Double> {
+            buckets.baseAddress.unsafelyUnwrapped + (buckets.count &- 2 &* (counts.count &- level))
         }
 
         @inline(__always)
@@ -468,18 +519,22 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             return
         }
         // A level receiving `a` buckets passes on at most (a + 1) / 2 merged pairs (it keeps up to maxBuckets):
-        // at most 16 pairs, 32 doubles, leave level 0.
+        // at most 16 pairs, 32 doubles, leave level 0. Each buffer has `2 · maxBuckets` doubles of headroom in
+        // front for `mergeLevel`.
         let carryDoubles = PendingValues.capacity
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * carryDoubles) { scratch in
+        let headroom = 2 &* perLevel
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 &* (headroom &+ carryDoubles)) { scratch in
             let base = scratch.baseAddress.unsafelyUnwrapped
-            var incoming = base
-            var outgoing = base + carryDoubles
+            var incoming = base + headroom
+            var outgoing = base + (2 &* headroom &+ carryDoubles)
             var arriving = mergeValues(values, count: count, into: outgoing, store)
+            var touched = 0
             var level = 1
-            var size = 2.0
-            var inverse = 0.5
+            // 0.5 / 2^level for the merges of level `level`.
+            var halfInverse = 0.25
             while arriving > 0 {
                 swap(&incoming, &outgoing)
+                touched = level
                 if level == configuration.maxLevels - 1 {
                     let arrivingPairs = UnsafePointer(incoming)
                     capLevel(level, count: arriving, store) { j in (arrivingPairs[2 * j], arrivingPairs[2 * j + 1]) }
@@ -487,38 +542,36 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                 }
                 arriving = mergeLevel(
                     level,
-                    size: size,
-                    inverse: inverse,
-                    UnsafePointer(incoming),
+                    halfInverse: halfInverse,
+                    incoming,
                     count: arriving,
                     into: outgoing,
                     store
                 )
                 level &+= 1
-                size *= 2
-                inverse *= 0.5
+                halfInverse *= 0.5
             }
+            // Levels 0 ... touched changed (bit patterns up to 63 levels; maxLevels ≤ 62).
+            staleSummaries |= (UInt64(2) &<< UInt64(touched)) &- 1
         }
     }
 
     /// River's merge of two buckets of size `size` (`AdaptiveWindowing::compress_buckets`): the total is the sum,
-    /// the variance `v₀ + v₁ + size/2 · (μ₀ − μ₁)²` with `μᵢ = totalᵢ / size` (computed as the identical
-    /// multiplication by `1/size`, a power of two).
+    /// the variance `v₀ + v₁ + size/2 · (μ₀ − μ₁)²` with `μᵢ = totalᵢ / size`. Since `1/size` is a power of two,
+    /// River's `size·0.5·(t₀/size − t₁/size)²` equals `(t₀ − t₁)² · (0.5/size)` bit for bit (scaling by a power of
+    /// two commutes with rounding), which is what is computed: one subtraction and two multiplications.
     @inline(__always)
     private static func merge(
         _ first: UnsafePointer<Double>,
         _ second: UnsafePointer<Double>,
-        size: Double,
-        inverse: Double,
+        halfInverse: Double,
         into merged: UnsafeMutablePointer<Double>
     ) {
         let t0 = first[0]
         let t1 = second[0]
-        let mu1 = t0 * inverse
-        let mu2 = t1 * inverse
-        let temp = size * 0.5 * (mu1 - mu2) * (mu1 - mu2)
+        let difference = t0 - t1
         merged[0] = t0 + t1
-        merged[1] = first[1] + second[1] + temp
+        merged[1] = first[1] + second[1] + difference * difference * halfInverse
     }
 
     /// How many pairs a level holding `existing` buckets merges when `arriving` more come in.
@@ -539,6 +592,17 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         from first: Int,
         arrivingBucket: (Int) -> (Double, Double)
     ) -> Int {
+        if first == 0 {
+            // Nothing merged: the arriving buckets go after the existing ones, which stay where they are.
+            var j = 0
+            while j < arriving {
+                let (total, variance) = arrivingBucket(j)
+                existing[2 &* (e &+ j)] = total
+                existing[2 &* (e &+ j) &+ 1] = variance
+                j &+= 1
+            }
+            return e &+ arriving
+        }
         var slot = 0
         var source = first
         while source < e {
@@ -584,7 +648,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
         var p = 0
         while p < merges && 2 &* p &+ 1 < e {
-            Self.merge(existing + 4 &* p, existing + (4 &* p &+ 2), size: 1, inverse: 1, into: merged + 2 &* p)
+            Self.merge(existing + 4 &* p, existing + (4 &* p &+ 2), halfInverse: 0.5, into: merged + 2 &* p)
             p &+= 1
         }
         if p < merges && 2 &* p < e {
@@ -616,39 +680,45 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
 
     /// A level above 0 and below the cap: its existing buckets followed by the `arriving` pairs merged below.
     /// Returns the number of merged pairs written to `merged`.
+    ///
+    /// `incoming` must have room for `2 · maxBuckets` doubles before it: the existing buckets are copied there, so
+    /// that the sequence to merge is contiguous and the merge loop reads it straight, without choosing per pair
+    /// between the level's storage and the arrivals.
     private mutating func mergeLevel(
         _ level: Int,
-        size: Double,
-        inverse: Double,
-        _ incoming: UnsafePointer<Double>,
+        halfInverse: Double,
+        _ incoming: UnsafeMutablePointer<Double>,
         count arriving: Int,
         into merged: UnsafeMutablePointer<Double>,
         _ store: BucketStore
     ) -> Int {
         let existing = store.level(level)
         let e = Int(store.counts[level])
-        let merges = mergeCount(existing: e, arriving: arriving)
-        if merges > 0 && level &+ 1 >= levels {
+        let all = e &+ arriving
+        if all <= perLevel {
+            // Nothing to merge: the arrivals go after the existing buckets.
+            (existing + 2 &* e).update(from: incoming, count: 2 &* arriving)
+            store.counts[level] = Int32(all)
+            return 0
+        }
+        let merges = (all &- perLevel &+ 1) >> 1
+        if level &+ 1 >= levels {
             levels = level &+ 2
         }
-        // Element j of the sequence lies in `existing` for j < e, else in `incoming` (a few pairs per level: a
-        // select per element is cheaper than setting up separate loops).
-        let shifted = incoming - 2 &* e
-        var j = 0
-        var out = merged
-        let end = merged + 2 &* merges
-        while out < end {
-            let first = j < e ? UnsafePointer(existing) + 2 &* j : shifted + 2 &* j
-            let second = j &+ 1 < e ? UnsafePointer(existing) + (2 &* j &+ 2) : shifted + (2 &* j &+ 2)
-            Self.merge(first, second, size: size, inverse: inverse, into: out)
-            j &+= 2
-            out += 2
+        let sequence = incoming - 2 &* e
+        sequence.update(from: existing, count: 2 &* e)
+        var p = 0
+        while p < merges {
+            Self.merge(sequence + 4 &* p, sequence + (4 &* p &+ 2), halfInverse: halfInverse, into: merged + 2 &* p)
+            p &+= 1
         }
-        store.counts[level] = Int32(
-            Self.keep(existing, count: e, arriving: arriving, from: 2 &* merges) { j in
-                (incoming[2 &* j], incoming[2 &* j &+ 1])
-            }
-        )
+        let kept = all &- 2 &* merges
+        existing.update(from: sequence + 4 &* merges, count: 2 &* kept)
+        if kept < e {
+            // Slots no longer used are cleared, so that equal windows have equal arrays.
+            (existing + 2 &* kept).update(repeating: 0, count: 2 &* (e &- kept))
+        }
+        store.counts[level] = Int32(kept)
         return merges
     }
 
@@ -686,6 +756,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
 
     private mutating func deleteOldest(_ store: BucketStore) {
         let last = levels - 1
+        staleSummaries |= UInt64(1) &<< UInt64(last)
         removeFromWindow(total: store.total(last, 0), variance: store.variance(last, 0), level: last)
         store.dropFirst(1, ofLevel: last)
         if store.counts[last] == 0 && last > 0 {
@@ -717,6 +788,33 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             level -= 1
         }
         return (u0, u1)
+    }
+
+    /// A level's screen summary (``BucketStore/summary(_:)``): the sum of its `count` bucket totals and the largest
+    /// |running sum of (total − size·m)|, with m the level's mean per event.
+    private static func summarise(
+        _ totals: UnsafeMutablePointer<Double>,
+        count: Int,
+        into summary: UnsafeMutablePointer<Double>
+    ) {
+        var sum = 0.0
+        var k = 0
+        while k < count {
+            sum += totals[2 &* k]
+            k &+= 1
+        }
+        let step = sum / Double(count)
+        var run = 0.0
+        var spread = 0.0
+        k = 0
+        while k < count {
+            run += totals[2 &* k] - step
+            let magnitude = abs(run)
+            spread = magnitude > spread ? magnitude : spread
+            k &+= 1
+        }
+        summary[0] = sum
+        summary[1] = spread
     }
 
     /// River's cut test over every split of the window, oldest buckets first.
@@ -773,6 +871,54 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                 let count = Int(store.counts[level]) &- (level == 0 ? 1 : 0)
                 let totals = store.level(level)
                 let step = Double(sizeEvents) * mean
+                if count > 0 {
+                    // The whole level at once. Its splits' D/W are `bridge` plus running sums of (total − step), and
+                    // n₀·n₁ is concave in n₀, so on the level it is at least its smaller value at the first and last
+                    // split; when the largest |D/W| passes against that, every split of the level passes the
+                    // per-split screen below.
+                    let peak: Double
+                    let levelDeviation: Double
+                    if level < summaryFloor {
+                        // Levels that receive buckets at nearly every batch: the running sums themselves.
+                        var run = 0.0
+                        var largest = 0.0
+                        var j = 0
+                        while j < count {
+                            run += totals[2 &* j] - step
+                            let magnitude = abs(bridge + run)
+                            largest = magnitude > largest ? magnitude : largest
+                            j &+= 1
+                        }
+                        peak = largest
+                        levelDeviation = run
+                    } else {
+                        // Levels that rarely change, from their summary: each running sum of (total − step) is a
+                        // running sum of (total − size·m), at most `spread` (m the level's own mean per event), plus
+                        // a multiple of size·(m − mean), at most the level's total against its share of the window
+                        // mean. The summary depends on the level's buckets only, so it is recomputed only when they
+                        // changed since the last scan.
+                        let summary = store.summary(level)
+                        if staleSummaries & (UInt64(1) &<< UInt64(level)) != 0 {
+                            Self.summarise(totals, count: count, into: summary)
+                            staleSummaries &= ~(UInt64(1) &<< UInt64(level))
+                        }
+                        levelDeviation = summary[0] - Double(count &* sizeEvents) * mean
+                        peak = abs(bridge) + summary[1] + abs(levelDeviation)
+                    }
+                    let firstN0 = Double(n0Events &+ sizeEvents)
+                    let lastN0 = Double(n0Events &+ count &* sizeEvents)
+                    let firstProduct = firstN0 * (width - firstN0)
+                    let lastProduct = lastN0 * (width - lastN0)
+                    let product = firstProduct < lastProduct ? firstProduct : lastProduct
+                    let bound = peak + offset
+                    if bound * abs(bound) < square * product {
+                        bridge += levelDeviation
+                        n0Events &+= count &* sizeEvents
+                        level &-= 1
+                        sizeEvents &>>= 1
+                        continue
+                    }
+                }
                 var k = 0
                 while k < count {
                     bridge += totals[2 &* k] - step
@@ -816,7 +962,8 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// Equal when the configurations, buckets, recorded values and statistics are (the screen's magnitude bound
     /// and its cached δ′, derived state that a restored checkpoint recomputes, are left out).
     public static func == (lhs: ADWIN, rhs: ADWIN) -> Bool {
-        lhs.configuration == rhs.configuration && lhs.buckets == rhs.buckets && lhs.counts == rhs.counts
+        lhs.configuration == rhs.configuration && lhs.bucketRegion.elementsEqual(rhs.bucketRegion)
+            && lhs.counts == rhs.counts
             && lhs.levels == rhs.levels && lhs.tick == rhs.tick && lhs.pendingCount == rhs.pendingCount
             && (0..<lhs.pendingCount).allSatisfy { lhs.pending[$0] == rhs.pending[$0] }
             && lhs.settledTotal == rhs.settledTotal
@@ -827,7 +974,9 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(configuration)
-        hasher.combine(buckets)
+        for value in bucketRegion {
+            hasher.combine(value)
+        }
         hasher.combine(counts)
         hasher.combine(levels)
         hasher.combine(tick)
@@ -840,6 +989,11 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         hasher.combine(settledWidth)
         hasher.combine(detections)
         hasher.combine(isDrift)
+    }
+
+    /// The buckets without the screen summaries that follow them.
+    private var bucketRegion: ArraySlice<Double> {
+        buckets[..<(2 * configuration.maxLevels * perLevel)]
     }
 
     /// Bytes of state: the struct (with the recorded values) plus its bucket and level arrays.
