@@ -252,6 +252,12 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         let anyTies = tiedPairs > 0
         var pool: [UInt16] = []
         var weights: [Int8] = []
+        // Every array is moved out of `self` for the pass (and back after it), so that reading it through a buffer
+        // pointer costs no reference counting.
+        var window: [Double] = []
+        var order: [UInt16] = []
+        swap(&window, &self.window)
+        swap(&order, &self.order)
         swap(&pool, &self.pool)
         swap(&weights, &self.weights)
         // `weights` gives each slot its term of #reference − #recent, so one pass over the window in value order
@@ -331,6 +337,8 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
                 }
             }
         }
+        swap(&window, &self.window)
+        swap(&order, &self.order)
         swap(&pool, &self.pool)
         swap(&weights, &self.weights)
         recentMarked = true
