@@ -34,6 +34,9 @@ struct ProxyExchange {
     var responseHeadSent = false
     /// Whether the exchange's response is over (complete or failed); later request body parts are discarded.
     var responseFinished = false
+    /// Whether every upstream connection was in use: the request is read (and captured) to its end, then answered
+    /// 503.
+    var refused = false
     /// When the upstream last sent part of the response, for the read timeout.
     var lastUpstreamRead: NIODeadline
 

@@ -84,6 +84,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
                 return
             }
             self.exchange?.requestComplete = true
+            if exchange.refused {
+                finish(outcome: .error(code: 503), readPredictions: false, ending: .errorAnswer(.serviceUnavailable))
+                return
+            }
             self.exchange?.requestEndSent = true
             send(.end(nil))
         }
@@ -145,6 +149,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     /// Writes a request part upstream, or queues it while the connection opens (opening it when there is none).
     private func send(_ part: HTTPClientRequestPart) {
+        if exchange?.refused == true { return }
         switch upstream {
         case .ready(let handler):
             handler.write(part)
@@ -174,7 +179,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         guard let context else { return }
         guard relay.acquireUpstreamConnection() else {
             pendingParts.removeAll()
-            finish(outcome: .error(code: 503), readPredictions: false, ending: .errorAnswer(.serviceUnavailable))
+            exchange?.refused = true
             return
         }
         connectAttempts += 1

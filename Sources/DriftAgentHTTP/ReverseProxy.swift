@@ -15,7 +15,8 @@ import ServiceLifecycle
 /// opened on the same event loop, kept alive between requests, so a request is read, forwarded, answered and
 /// recorded without leaving that loop (``ProxyServerHandler``). ``ReverseProxyConfiguration/maximumUpstreamConnections``
 /// caps the upstream connections open at once: a request that needs a new one beyond the cap is answered
-/// `503 Service Unavailable` at once (so the cap should be at least the number of client connections).
+/// `503 Service Unavailable` once its body has been read (so the cap should be at least the number of client
+/// connections).
 ///
 /// A swift-service-lifecycle `Service`: run it in the agent's `ServiceGroup`; graceful shutdown stops accepting
 /// connections, lets in-flight exchanges finish (for up to the upstream timeout), then closes the connections that

@@ -362,6 +362,178 @@ struct ProxyTests {
         }
     }
 
+    @Test("Pipelined requests on one connection are answered in order, each with its own request id and event")
+    func pipelined() async throws {
+        try await ProxyHarness.with { harness in
+            let connection = try RawHTTPConnection(port: harness.proxyPort)
+            var requests = ""
+            for index in 1...3 {
+                let body = "{\"instances\": [[\(index)]]}"
+                requests +=
+                    "POST /v1/models/iris:predict HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: p\(index)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            }
+            try connection.send(requests)
+            for index in 1...3 {
+                let response = try connection.readResponse()
+                #expect(response.status == 200)
+                #expect(response.header("X-Request-ID") == "p\(index)")
+                #expect(response.text == "{\"predictions\": [\(Double(index * 2))]}")
+            }
+            let events = try await harness.sink.waitForEvents(3)
+            #expect(events.map(\.requestID) == ["p1", "p2", "p3"])
+            #expect(events.map(\.prediction) == [.number(2), .number(4), .number(6)])
+        }
+    }
+
+    @Test("HTTP/1.0 and Connection: close clients get their answer, then the connection closes")
+    func closingClients() async throws {
+        try await ProxyHarness.with { harness in
+            let old = try RawHTTPConnection(port: harness.proxyPort)
+            let body = #"{"instances": [[4]]}"#
+            try old.send(
+                "POST /v1/models/iris:predict HTTP/1.0\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            )
+            let answer = try old.readResponse()
+            #expect(answer.statusLine.hasPrefix("HTTP/1.0 200"))
+            #expect(answer.text == #"{"predictions": [8.0]}"#)
+            #expect(old.waitForClose())
+
+            // A chunked upstream answer reaches an HTTP/1.0 client delimited by the connection's close.
+            let streamed = try RawHTTPConnection(port: harness.proxyPort)
+            try streamed.send("GET /stream?chunks=5 HTTP/1.0\r\n\r\n")
+            let parts = try streamed.readResponse()
+            #expect(parts.statusLine.hasPrefix("HTTP/1.0 200"))
+            #expect(parts.header("Transfer-Encoding") == nil)
+            #expect(parts.text == #"{"parts": [0, 1, 2, 3, 4]}"#)
+
+            let closing = try RawHTTPConnection(port: harness.proxyPort)
+            try closing.send("GET /stats HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n")
+            let stats = try closing.readResponse()
+            #expect(stats.status == 200)
+            #expect(stats.header("Connection")?.lowercased() == "close")
+            #expect(closing.waitForClose())
+        }
+    }
+
+    @Test("An upstream that answers before reading the body: the rest is discarded and its connection not reused")
+    func earlyUpstreamAnswer() async throws {
+        let upstream = try ScriptedUpstream()
+        defer { upstream.stop() }
+        try await ProxyHarness.with(upstream: "http://127.0.0.1:\(upstream.port)") { harness in
+            let connection = try RawHTTPConnection(port: harness.proxyPort)
+            let length = 200_000
+            try connection.send(
+                "POST /early HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: e\r\nContent-Length: \(length)\r\n\r\n"
+            )
+            try connection.send([UInt8](repeating: 120, count: 1_000))
+            let early = try connection.readResponse()
+            #expect(early.status == 200)
+            #expect(early.text == "early")
+            #expect(early.header("X-Request-ID") == "e")
+            try connection.send([UInt8](repeating: 120, count: length - 1_000))
+            try connection.send("GET /next HTTP/1.1\r\nHost: proxy\r\n\r\n")
+            let next = try connection.readResponse()
+            #expect(next.status == 200)
+            #expect(next.text == "ok 2")
+            #expect(upstream.connections == 2)
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.map(\.requestID) == ["e"])
+            #expect(events.first?.outcome == .ok)
+        }
+    }
+
+    @Test("An upstream that closes its kept-alive connection between requests is reconnected")
+    func upstreamClosesBetweenRequests() async throws {
+        let upstream = try ScriptedUpstream()
+        defer { upstream.stop() }
+        try await ProxyHarness.with(upstream: "http://127.0.0.1:\(upstream.port)") { harness in
+            let connection = try RawHTTPConnection(port: harness.proxyPort)
+            for _ in 0..<3 {
+                try connection.send("GET /close-after HTTP/1.1\r\nHost: proxy\r\n\r\n")
+                let response = try connection.readResponse()
+                #expect(response.status == 200)
+                #expect(response.text == "closing")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(upstream.connections == 3)
+            #expect(harness.proxy.counters.upstreamConnectionFailures == 0)
+            #expect(harness.proxy.counters.requestsProxied == 3)
+        }
+    }
+
+    @Test("A client that disconnects mid-body closes its upstream connection and frees its slot")
+    func clientDisconnectMidBody() async throws {
+        let upstream = try ScriptedUpstream()
+        defer { upstream.stop() }
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.maximumUpstreamConnections = 1 }
+        try await ProxyHarness.with(upstream: "http://127.0.0.1:\(upstream.port)", configure: configure) { harness in
+            let leaving = try RawHTTPConnection(port: harness.proxyPort)
+            try leaving.send("POST /slow-body HTTP/1.1\r\nHost: proxy\r\nContent-Length: 100000\r\n\r\n")
+            try leaving.send([UInt8](repeating: 120, count: 1_000))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while upstream.connections < 1 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            leaving.close()
+            while upstream.closedMidBody < 1 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(upstream.closedMidBody == 1)
+            // The single upstream slot is free again: a new client is served, not refused with 503.
+            var status = 0
+            while status != 200 && ContinuousClock.now < deadline {
+                let next = try RawHTTPConnection(port: harness.proxyPort)
+                try next.send("GET /after HTTP/1.1\r\nHost: proxy\r\n\r\n")
+                status = try next.readResponse().status
+                if status != 200 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(status == 200)
+            #expect(harness.sink.recorded.isEmpty)
+        }
+    }
+
+    @Test("maximumUpstreamConnections caps open upstream connections: one more client gets 503 until one closes")
+    func connectionCap() async throws {
+        let upstream = try ScriptedUpstream()
+        defer { upstream.stop() }
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.maximumUpstreamConnections = 1 }
+        try await ProxyHarness.with(upstream: "http://127.0.0.1:\(upstream.port)", configure: configure) { harness in
+            let first = try RawHTTPConnection(port: harness.proxyPort)
+            try first.send("GET /a HTTP/1.1\r\nHost: proxy\r\n\r\n")
+            #expect(try first.readResponse().text == "ok 1")
+            let second = try RawHTTPConnection(port: harness.proxyPort)
+            let body = #"{"instances": [[1]]}"#
+            try second.send(
+                "POST /b HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: capped\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            )
+            let refused = try second.readResponse()
+            #expect(refused.status == 503)
+            #expect(
+                refused.text
+                    == "driftwatch agent: all 1 connections to the upstream http://127.0.0.1:\(upstream.port) are in use\n"
+            )
+            #expect(refused.header("X-Request-ID") == "capped")
+            // The first connection keeps its upstream connection for its next request.
+            try first.send("GET /a HTTP/1.1\r\nHost: proxy\r\n\r\n")
+            #expect(try first.readResponse().text == "ok 1")
+            first.close()
+            let deadline = ContinuousClock.now + .seconds(10)
+            var text = ""
+            while !text.hasPrefix("ok") && ContinuousClock.now < deadline {
+                try second.send("GET /b HTTP/1.1\r\nHost: proxy\r\n\r\n")
+                text = try second.readResponse().text
+                if !text.hasPrefix("ok") { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(text == "ok 2")
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.map(\.requestID) == ["capped"])
+            #expect(events.first?.outcome == .error(code: 503))
+            #expect(events.first?.numericFeatures == ["f0": 1])
+            #expect(upstream.connections == 2)
+        }
+    }
+
     @Test("Invalid configurations are rejected with a stable code")
     func invalidConfiguration() {
         let sink = RecordingSink()
@@ -376,7 +548,7 @@ struct ProxyTests {
                 _ = try ReverseProxy(configuration: configuration, sink: sink)
                 Issue.record("accepted \(configuration.upstream)")
             } catch {
-                #expect((error as? AgentHTTPError)?.code == "invalid-configuration")
+                #expect(error.code == "invalid-configuration")
             }
         }
     }
