@@ -319,11 +319,12 @@ final class RawHTTPConnection {
 /// - `/early`: answers `200 early` as soon as the request head is read, then drains the connection until it closes;
 /// - `/close-after`: reads the request, answers `200 closing` (keep-alive by its headers), then closes;
 /// - anything else: reads the request and answers `200` with `ok <connection number>`, keep-alive.
-/// Counts connections accepted and connections whose peer closed in the middle of a request body.
+/// Counts connections accepted, request heads read, and connections whose peer closed in the middle of a request
+/// body.
 final class ScriptedUpstream: @unchecked Sendable {
     let port: Int
     private let listener: Int32
-    private let state = Mutex((connections: 0, closedMidBody: 0))
+    private let state = Mutex((connections: 0, heads: 0, closedMidBody: 0))
 
     init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -348,6 +349,8 @@ final class ScriptedUpstream: @unchecked Sendable {
 
     /// Connections accepted so far.
     var connections: Int { state.withLock { $0.connections } }
+    /// Request heads read so far.
+    var heads: Int { state.withLock { $0.heads } }
     /// Connections the proxy closed while a request body was still announced.
     var closedMidBody: Int { state.withLock { $0.closedMidBody } }
 
@@ -396,6 +399,7 @@ final class ScriptedUpstream: @unchecked Sendable {
             let end = headEnd ?? 0
             let head = String(decoding: buffer[..<end], as: UTF8.self)
             buffer.removeFirst(end + 4)
+            state.withLock { $0.heads += 1 }
             let path = head.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
             let length =
                 head.split(separator: "\r\n").dropFirst().compactMap { line -> Int? in

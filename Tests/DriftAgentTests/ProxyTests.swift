@@ -472,17 +472,20 @@ struct ProxyTests {
             try leaving.send("POST /slow-body HTTP/1.1\r\nHost: proxy\r\nContent-Length: 100000\r\n\r\n")
             try leaving.send([UInt8](repeating: 120, count: 1_000))
             let deadline = ContinuousClock.now + .seconds(10)
-            while upstream.connections < 1 && ContinuousClock.now < deadline {
+            while upstream.heads < 1 && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
+            #expect(upstream.heads == 1)
             leaving.close()
-            while upstream.closedMidBody < 1 && ContinuousClock.now < deadline {
+            let closeDeadline = ContinuousClock.now + .seconds(10)
+            while upstream.closedMidBody < 1 && ContinuousClock.now < closeDeadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(upstream.closedMidBody == 1)
             // The single upstream slot is free again: a new client is served, not refused with 503.
             var status = 0
-            while status != 200 && ContinuousClock.now < deadline {
+            let retryDeadline = ContinuousClock.now + .seconds(10)
+            while status != 200 && ContinuousClock.now < retryDeadline {
                 let next = try RawHTTPConnection(port: harness.proxyPort)
                 try next.send("GET /after HTTP/1.1\r\nHost: proxy\r\n\r\n")
                 status = try next.readResponse().status
