@@ -30,6 +30,7 @@ enum HopByHopHeaders {
     /// `headers` without the hop-by-hop ones; the same value (no copy) when there is nothing to strip.
     /// - Complexity: O(number of headers × number of `Connection` tokens).
     static func stripped(_ headers: HTTPHeaders) -> HTTPHeaders {
+        guard headers.contains(where: { isHopByHop($0.name) }) else { return headers }
         let tokens = connectionTokens(headers)
         func strip(_ name: String) -> Bool {
             isHopByHop(name) || tokens.contains { equalsLowercase(name, $0) }

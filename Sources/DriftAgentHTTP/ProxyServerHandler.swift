@@ -1,5 +1,4 @@
 import DriftProtocol
-import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -53,6 +52,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var clientOpen = true
     private var timer: Scheduled<Void>?
     private var timerDeadline = NIODeadline.distantFuture
+    private var requestIDs = RequestIDGenerator()
 
     /// Creates the handler of one client connection.
     init(relay: ProxyRelay) {
@@ -133,7 +133,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// Starts an exchange: decides recording, forwards the head, arms the response-head timeout.
     private func startExchange(_ head: HTTPRequestHead) {
         let fromClient = head.headers.first(name: relay.requestIDHeader)
-        let requestID = fromClient ?? UUID().uuidString.lowercased()
+        let requestID = fromClient ?? requestIDs.uuidString()
         let recorded = relay.admit(method: head.method, requestID: requestID)
         let exchange = ProxyExchange(
             requestID: requestID,
@@ -199,7 +199,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
                         let hostname = relay.upstreamAddress == nil ? relay.target.host : nil
                         try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
                     }
-                    try operations.addHTTPClientHandlers()
+                    // The parts written are NIO-parsed or built here: no second header validation.
+                    try operations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try operations.addHandler(UpstreamHandler(owner: owner.value))
                 }
             }

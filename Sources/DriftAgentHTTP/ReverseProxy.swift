@@ -84,7 +84,12 @@ public struct ReverseProxy: Service {
                     if let tls = relay.serverTLS {
                         try operations.addHandler(NIOSSLServerHandler(context: tls))
                     }
-                    try operations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // Response heads are NIO-parsed upstream heads or built here: no second header validation.
+                    try operations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true,
+                        withErrorHandling: true,
+                        withOutboundHeaderValidation: false
+                    )
                     try operations.addHandler(ProxyServerHandler(relay: relay))
                 }
             }

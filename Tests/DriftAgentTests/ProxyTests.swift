@@ -362,6 +362,27 @@ struct ProxyTests {
         }
     }
 
+    @Test("Generated request ids are distinct lower-case version 4 UUIDs, echoed and put on the events")
+    func generatedRequestIDs() async throws {
+        try await ProxyHarness.with { harness in
+            var ids: [String] = []
+            for _ in 0..<20 {
+                let response = try await harness.post("/v1/models/iris:predict", json: #"{"instances": [[1]]}"#)
+                ids.append(try #require(response.header("X-Request-ID")))
+            }
+            #expect(Set(ids).count == 20)
+            for id in ids {
+                let characters = Array(id)
+                #expect(UUID(uuidString: id) != nil)
+                #expect(id == id.lowercased())
+                #expect(characters.count == 36 && characters[14] == "4")
+                #expect(characters.count == 36 && "89ab".contains(characters[19]))
+            }
+            let events = try await harness.sink.waitForEvents(20)
+            #expect(events.map(\.requestID) == ids)
+        }
+    }
+
     @Test("Pipelined requests on one connection are answered in order, each with its own request id and event")
     func pipelined() async throws {
         try await ProxyHarness.with { harness in
