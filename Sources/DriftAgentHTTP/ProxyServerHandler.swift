@@ -199,8 +199,17 @@ final class ProxyServerHandler: ChannelDuplexHandler {
                         let hostname = relay.upstreamAddress == nil ? relay.target.host : nil
                         try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
                     }
-                    // The parts written are NIO-parsed or built here: no second header validation.
-                    try operations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // The parts written are NIO-parsed or built here: no second header validation. Informational
+                    // answers (`100 Continue`) are forwarded: a client that sent `Expect: 100-continue` waits for one.
+                    try operations.addHandler(HTTPRequestEncoder())
+                    try operations.addHandler(
+                        ByteToMessageHandler(
+                            HTTPResponseDecoder(
+                                leftOverBytesStrategy: .dropBytes,
+                                informationalResponseStrategy: .forward
+                            )
+                        )
+                    )
                     try operations.addHandler(UpstreamHandler(owner: owner.value))
                 }
             }
@@ -269,6 +278,17 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     func upstreamRead(_ part: HTTPClientResponsePart, from handler: UpstreamHandler) {
         guard isCurrent(handler), let context, let exchange, !exchange.responseFinished else { return }
         switch part {
+        case .head(let head) where head.status.code < 200:
+            // An informational answer (the decoder never gives 101 here: no upgrade is offered upstream).
+            if exchange.clientVersion.major == 1 && exchange.clientVersion.minor >= 1 {
+                let informational = HTTPResponseHead(
+                    version: exchange.clientVersion,
+                    status: head.status,
+                    headers: HopByHopHeaders.stripped(head.headers)
+                )
+                context.write(wrapOutboundOut(.head(informational)), promise: nil)
+                clientNeedsFlush = true
+            }
         case .head(let head):
             let status = Int(head.status.code)
             if status >= 500 { relay.counters.update { $0.upstreamServerErrors += 1 } }

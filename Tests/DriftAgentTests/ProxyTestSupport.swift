@@ -285,7 +285,7 @@ final class RawHTTPConnection {
             )
         }
         var response = Response(statusLine: statusLine, headers: headers, body: [])
-        if head { return response }
+        if head || (100..<200).contains(response.status) { return response }
         if let length = response.header("Content-Length").flatMap({ Int($0) }) {
             response.body = try readBytes(length)
         } else if response.header("Transfer-Encoding")?.lowercased() == "chunked" {

@@ -407,6 +407,27 @@ struct ProxyTests {
         }
     }
 
+    @Test("Expect: 100-continue: the model's 100 Continue reaches the client, which then sends the body")
+    func expectContinue() async throws {
+        try await ProxyHarness.with { harness in
+            let connection = try RawHTTPConnection(port: harness.proxyPort)
+            let body = #"{"instances": [[5]]}"#
+            try connection.send(
+                "POST /v1/models/iris:predict HTTP/1.1\r\nHost: proxy\r\nExpect: 100-continue\r\n"
+                    + "X-Request-ID: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+            )
+            let informational = try connection.readResponse()
+            #expect(informational.status == 100)
+            try connection.send(body)
+            let answer = try connection.readResponse()
+            #expect(answer.status == 200)
+            #expect(answer.text == #"{"predictions": [10.0]}"#)
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.map(\.requestID) == ["x"])
+            #expect(events.first?.prediction == .number(10))
+        }
+    }
+
     @Test("HTTP/1.0 and Connection: close clients get their answer, then the connection closes")
     func closingClients() async throws {
         try await ProxyHarness.with { harness in
