@@ -286,14 +286,15 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
                         for index in 0..<older {
                             p[index] = UInt16(truncatingIfNeeded: index)
                         }
+                        // Wrapping arithmetic: every index here is below `size` ≤ 65,536 by construction.
                         for i in 0..<stat {
-                            let last = older - i - 1
-                            let j = random.index(below: older - i)
+                            let last = older &- i &- 1
+                            let j = random.index(below: older &- i)
                             let drawn = p[j]
                             p[j] = p[last]
                             p[last] = drawn
-                            let slot = start + Int(drawn)
-                            weight[slot >= size ? slot - size : slot] = 1
+                            let slot = start &+ Int(drawn)
+                            weight[slot >= size ? slot &- size : slot] = 1
                         }
                         var difference = 0
                         var best = 0
