@@ -163,7 +163,7 @@ struct DetectorBehaviourTests {
             DDM().memoryFootprint, EDDM().memoryFootprint, HDDMA().memoryFootprint, HDDMW().memoryFootprint,
         ]
         #expect(adwin <= 3_800)
-        #expect(kswin <= 1_900)
+        #expect(kswin <= 2_700)
         #expect(fhddm <= 200)
         #expect(scalars.allSatisfy { $0 <= 256 })
         #expect(adwin + kswin + fhddm + scalars.reduce(0, +) <= 16 * 1_024)

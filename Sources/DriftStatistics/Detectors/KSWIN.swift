@@ -17,9 +17,10 @@
 /// zone. With the defaults the per-update test has a false-alarm rate of about 0.5 % on stationary data, so KSWIN
 /// signals often; raise `windowSize`/`statSize` or lower `alpha` for long stationary streams.
 ///
-/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), its value order (`windowSize` UInt16),
-/// the index pool (`windowSize − statSize` UInt16), one Int8 term per slot and the p-value table (`statSize + 1`
-/// doubles), plus the struct: 1,801 bytes at the defaults with the default source.
+/// Memory: bounded, arrays allocated once: the window (`windowSize` doubles), its value order (`windowSize` UInt16)
+/// and the values in that order (`windowSize` doubles, so that a search reads one array), the index pool
+/// (`windowSize − statSize` UInt16), one Int8 term per slot and the p-value table (`statSize + 1` doubles), plus the
+/// struct: 2,649 bytes at the defaults with the default source.
 /// - Complexity: O(`windowSize`) per update (a pass over 100 slots at the defaults), no allocation.
 public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Parameters, with River 0.26.1's defaults.
@@ -64,6 +65,10 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Window slots ordered by value (the first `count` entries are in use).
     @usableFromInline
     internal var order: [UInt16]
+    /// The values in `order`'s order (`sorted[i] == window[order[i]]`), so that searches and the tie rule read one
+    /// array instead of going through `order` into `window`.
+    @usableFromInline
+    internal var sorted: [Double]
     /// The index pool of the draw; after a draw its last `statSize` entries are the drawn positions.
     @usableFromInline
     internal var pool: [UInt16]
@@ -104,6 +109,7 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         self.pValues = Self.exactEqualSizePValues(configuration.statSize)
         self.window = [Double](repeating: 0, count: configuration.windowSize)
         self.order = [UInt16](repeating: 0, count: configuration.windowSize)
+        self.sorted = [Double](repeating: 0, count: configuration.windowSize)
         self.pool = [UInt16](repeating: 0, count: configuration.windowSize - configuration.statSize)
         self.weights = [Int8](repeating: 0, count: configuration.windowSize)
     }
@@ -137,15 +143,10 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         return state
     }
 
-    /// The number of the first `used` entries of `order` whose value is `≤ value` (branch-free binary search).
+    /// The number of the first `used` sorted values that are `≤ value` (branch-free binary search).
     @inlinable
     @inline(__always)
-    internal static func countNotAbove(
-        _ value: Double,
-        used: Int,
-        _ w: UnsafeBufferPointer<Double>,
-        _ o: UnsafeMutableBufferPointer<UInt16>
-    ) -> Int {
+    internal static func countNotAbove(_ value: Double, used: Int, _ s: UnsafeMutableBufferPointer<Double>) -> Int {
         guard used > 0 else {
             return 0
         }
@@ -153,24 +154,26 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         var length = used
         while length > 1 {
             let half = length >> 1
-            base = w[Int(o[base + half])] <= value ? base + half : base
-            length -= half
+            base = s[base &+ half] <= value ? base &+ half : base
+            length &-= half
         }
-        return base + (w[Int(o[base])] <= value ? 1 : 0)
+        return base &+ (s[base] <= value ? 1 : 0)
     }
 
     @inlinable
     internal mutating func insertOrdered(slot: Int, value: Double, used: Int) {
-        let ties = window.withUnsafeBufferPointer { w in
+        let ties = sorted.withUnsafeMutableBufferPointer { s in
             order.withUnsafeMutableBufferPointer { o in
-                let position = Self.countNotAbove(value, used: used, w, o)
+                let position = Self.countNotAbove(value, used: used, s)
                 var index = used
                 while index > position {
                     o[index] = o[index - 1]
+                    s[index] = s[index - 1]
                     index -= 1
                 }
                 o[position] = UInt16(truncatingIfNeeded: slot)
-                return Self.tieChange(of: value, at: position, used: used + 1, w, o)
+                s[position] = value
+                return Self.tieChange(of: value, at: position, used: used + 1, s)
             }
         }
         tiedPairs += ties
@@ -184,14 +187,13 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         of value: Double,
         at position: Int,
         used: Int,
-        _ w: UnsafeBufferPointer<Double>,
-        _ o: UnsafeMutableBufferPointer<UInt16>
+        _ s: UnsafeMutableBufferPointer<Double>
     ) -> Int {
         let hasLeft = position > 0
         let hasRight = position + 1 < used
-        let left = hasLeft && w[Int(o[position - 1])] == value ? 1 : 0
-        let right = hasRight && w[Int(o[position + 1])] == value ? 1 : 0
-        let bridged = hasLeft && hasRight && w[Int(o[position - 1])] == w[Int(o[position + 1])] ? 1 : 0
+        let left = hasLeft && s[position - 1] == value ? 1 : 0
+        let right = hasRight && s[position + 1] == value ? 1 : 0
+        let bridged = hasLeft && hasRight && s[position - 1] == s[position + 1] ? 1 : 0
         return left + right - bridged
     }
 
@@ -203,10 +205,10 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         let size = configuration.windowSize
         let oldValue = window[slot]
         var ties = 0
-        window.withUnsafeBufferPointer { w in
+        sorted.withUnsafeMutableBufferPointer { s in
             order.withUnsafeMutableBufferPointer { o in
                 // The old position: the first entry not below the old value, then the slot within the run of equals.
-                var position = Self.countNotAbove(oldValue.nextDown, used: size, w, o)
+                var position = Self.countNotAbove(oldValue.nextDown, used: size, s)
                 if oldValue.isNaN || oldValue == -.infinity {
                     position = 0
                 }
@@ -216,25 +218,28 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
                 if position == size {
                     position = o.firstIndex(of: UInt16(truncatingIfNeeded: slot)) ?? size - 1
                 }
-                ties -= Self.tieChange(of: oldValue, at: position, used: size, w, o)
+                ties -= Self.tieChange(of: oldValue, at: position, used: size, s)
                 // The new position among the other `size − 1` entries, after any equal values.
-                let notAbove = Self.countNotAbove(value, used: size, w, o) - (oldValue <= value ? 1 : 0)
+                let notAbove = Self.countNotAbove(value, used: size, s) - (oldValue <= value ? 1 : 0)
                 let target = min(max(notAbove, 0), size - 1)
                 if target >= position {
                     var index = position
                     while index < target {
-                        o[index] = o[index + 1]
-                        index += 1
+                        o[index] = o[index &+ 1]
+                        s[index] = s[index &+ 1]
+                        index &+= 1
                     }
                 } else {
                     var index = position
                     while index > target {
-                        o[index] = o[index - 1]
-                        index -= 1
+                        o[index] = o[index &- 1]
+                        s[index] = s[index &- 1]
+                        index &-= 1
                     }
                 }
                 o[target] = UInt16(truncatingIfNeeded: slot)
-                ties += Self.tieChange(of: value, at: target, used: size, w, o)
+                s[target] = value
+                ties += Self.tieChange(of: value, at: target, used: size, s)
             }
         }
         window[slot] = value
@@ -254,15 +259,15 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
         var weights: [Int8] = []
         // Every array is moved out of `self` for the pass (and back after it), so that reading it through a buffer
         // pointer costs no reference counting.
-        var window: [Double] = []
+        var sorted: [Double] = []
         var order: [UInt16] = []
-        swap(&window, &self.window)
+        swap(&sorted, &self.sorted)
         swap(&order, &self.order)
         swap(&pool, &self.pool)
         swap(&weights, &self.weights)
         // `weights` gives each slot its term of #reference − #recent, so one pass over the window in value order
         // yields D without sorting anything and without a branch on the class of the slot.
-        let h = window.withUnsafeBufferPointer { w in
+        let h = sorted.withUnsafeBufferPointer { w in
             order.withUnsafeBufferPointer { o in
                 pool.withUnsafeMutableBufferPointer { p in
                     weights.withUnsafeMutableBufferPointer { weight in
@@ -299,10 +304,10 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
                         var difference = 0
                         var best = 0
                         if anyTies {
-                            var current = w[Int(o[0])]
+                            var current = w[0]
                             for index in 0..<(size - 1) {
                                 difference &+= Int(weight[Int(o[index])])
-                                let next = w[Int(o[index + 1])]
+                                let next = w[index + 1]
                                 // Both ECDFs are right-continuous: compare only after the last of equal values.
                                 let magnitude = difference < 0 ? -difference : difference
                                 best = next != current && magnitude > best ? magnitude : best
@@ -338,7 +343,7 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
                 }
             }
         }
-        swap(&window, &self.window)
+        swap(&sorted, &self.sorted)
         swap(&order, &self.order)
         swap(&pool, &self.pool)
         swap(&weights, &self.weights)
@@ -364,6 +369,7 @@ public struct KSWIN<Source: KSWINRandomSource>: NumericChangeDetector {
     /// Bytes of state: the struct plus its five arrays.
     public var memoryFootprint: Int {
         MemoryLayout<Self>.size + detectorHeapBytes(pValues) + detectorHeapBytes(window) + detectorHeapBytes(order)
+            + detectorHeapBytes(sorted)
             + detectorHeapBytes(pool) + detectorHeapBytes(weights)
     }
 }
@@ -436,6 +442,7 @@ extension KSWIN where Source == KSWINSplitMix64Source {
         self.pValues = Self.exactEqualSizePValues(configuration.statSize)
         self.window = [Double](repeating: 0, count: configuration.windowSize)
         self.order = [UInt16](repeating: 0, count: configuration.windowSize)
+        self.sorted = [Double](repeating: 0, count: configuration.windowSize)
         self.pool = [UInt16](repeating: 0, count: configuration.windowSize - configuration.statSize)
         self.weights = [Int8](repeating: 0, count: configuration.windowSize)
     }
