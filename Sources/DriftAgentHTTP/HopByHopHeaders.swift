@@ -30,7 +30,26 @@ enum HopByHopHeaders {
     /// `headers` without the hop-by-hop ones; the same value (no copy) when there is nothing to strip.
     /// - Complexity: O(number of headers × number of `Connection` tokens).
     static func stripped(_ headers: HTTPHeaders) -> HTTPHeaders {
-        guard headers.contains(where: { isHopByHop($0.name) }) else { return headers }
+        var found = false
+        var onlyPlainConnection = true
+        for (name, value) in headers where isHopByHop(name) {
+            found = true
+            if equalsLowercase(name, "connection")
+                && !(equalsLowercase(value, "keep-alive") || equalsLowercase(value, "close"))
+            {
+                onlyPlainConnection = false
+            }
+        }
+        guard found else { return headers }
+        if onlyPlainConnection {
+            // The usual case (`Connection: keep-alive` from the model server): no tokens to parse.
+            var result = HTTPHeaders()
+            result.reserveCapacity(headers.count)
+            for (name, value) in headers where !isHopByHop(name) {
+                result.add(name: name, value: value)
+            }
+            return result
+        }
         let tokens = connectionTokens(headers)
         func strip(_ name: String) -> Bool {
             isHopByHop(name) || tokens.contains { equalsLowercase(name, $0) }

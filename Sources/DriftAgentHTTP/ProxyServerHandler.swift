@@ -6,7 +6,7 @@ import NIOPosix
 import NIOSSL
 
 /// The relay of one client connection: the last handler of its pipeline, after NIO's HTTP/1.1 server codec and
-/// pipelining handler. Each request is forwarded on an upstream HTTP/1.1 connection this handler opens on the same
+/// protocol error handler. Pipelined requests are queued here and served in order, one exchange at a time. Each request is forwarded on an upstream HTTP/1.1 connection this handler opens on the same
 /// event loop (``UpstreamHandler``), kept alive and reused for the connection's next request; the response comes
 /// back through the same loop. A request never leaves the event loop that accepted its connection: no task, no
 /// thread hand-off.
@@ -47,7 +47,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var pendingParts: [HTTPClientRequestPart] = []
     private var upstreamNeedsFlush = false
     private var clientNeedsFlush = false
-    private var readsPaused = false
+    /// Request parts that arrived pipelined behind the current exchange, replayed when it is over.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var quiescing = false
     private var readPending = false
     private var clientOpen = true
     private var timer: Scheduled<Void>?
@@ -70,7 +72,18 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if !queued.isEmpty || (exchange != nil && part.isHead) {
+            // A pipelined request: it waits until the current exchange is over (and reading stops meanwhile).
+            queued.append(part)
+            return
+        }
+        handle(part)
+    }
+
+    /// Handles one request part of the current exchange (or the head of the next one).
+    private func handle(_ part: HTTPServerRequestPart) {
+        switch part {
         case .head(let head):
             startExchange(head)
         case .body(let buffer):
@@ -81,6 +94,11 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             guard let exchange else { return }
             if exchange.responseFinished {
                 self.exchange = nil
+                if quiescing {
+                    context?.close(promise: nil)
+                } else {
+                    drainQueued()
+                }
                 return
             }
             self.exchange?.requestComplete = true
@@ -94,10 +112,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if upstreamNeedsFlush, case .ready(let handler) = upstream {
-            handler.flush()
-        }
-        upstreamNeedsFlush = false
+        flushUpstream()
         context.fireChannelReadComplete()
     }
 
@@ -106,6 +121,21 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             readPending = true
         } else {
             context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        // Graceful shutdown: an idle connection closes now, a busy one after its current response.
+        quiescing = true
+        queued.removeAll()
+        if exchange == nil {
+            context.close(promise: nil)
+        } else {
+            exchange?.clientKeepAlive = false
         }
     }
 
@@ -140,7 +170,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             recorded: recorded,
             captureLimit: relay.configuration.captureLimitBytes,
             clientVersion: head.version,
-            clientKeepAlive: head.isKeepAlive
+            clientKeepAlive: head.isKeepAlive && !quiescing
         )
         self.exchange = exchange
         armTimer(at: exchange.start + relay.responseHeadTimeout)
@@ -154,7 +184,6 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         case .ready(let handler):
             handler.write(part)
             upstreamNeedsFlush = true
-            if !handler.isWritable { readsPaused = true }
         case .connecting:
             pendingParts.append(part)
         case .none:
@@ -163,13 +192,43 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Flushes what was written to the upstream connection since the last flush.
+    private func flushUpstream() {
+        if upstreamNeedsFlush, case .ready(let handler) = upstream {
+            handler.flush()
+        }
+        upstreamNeedsFlush = false
+    }
+
+    /// Whether the client is not read now: a pipelined request waits, or the current request's upstream
+    /// connection is opening or cannot take more.
+    private var readsPaused: Bool {
+        if !queued.isEmpty { return true }
+        guard let exchange, !exchange.responseFinished else { return false }
+        switch upstream {
+        case .none: return false
+        case .connecting: return true
+        case .ready(let handler): return !handler.isWritable
+        }
+    }
+
+    /// Reads the client again if a read was held back and nothing holds it back any more.
     private func resumeClientReads() {
-        guard readsPaused else { return }
-        readsPaused = false
-        if readPending, let context {
+        if readPending, !readsPaused, let context {
             readPending = false
             context.read()
         }
+    }
+
+    /// Handles pipelined parts until the next request has to wait for the current exchange.
+    private func drainQueued() {
+        while let part = queued.first {
+            if part.isHead, exchange != nil { break }
+            queued.removeFirst()
+            handle(part)
+        }
+        flushUpstream()
+        resumeClientReads()
     }
 
     // MARK: Upstream connection
@@ -185,7 +244,6 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         connectAttempts += 1
         let attempt = connectAttempts
         upstream = .connecting(attempt: attempt)
-        readsPaused = true
         let loop = context.eventLoop
         let owner = NIOLoopBound(self, eventLoop: loop)
         let relay = self.relay
@@ -417,6 +475,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
                 readPredictions: readPredictions
             )
         }
+        if exchange == nil, !queued.isEmpty { drainQueued() }
     }
 
     /// Writes and flushes the response end; closes the client connection after it when it is not kept alive.
@@ -463,5 +522,13 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         } else {
             armTimer(at: due)
         }
+    }
+}
+
+extension HTTPServerRequestPart {
+    /// Whether this part starts a request.
+    fileprivate var isHead: Bool {
+        if case .head = self { return true }
+        return false
     }
 }

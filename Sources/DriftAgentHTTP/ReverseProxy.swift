@@ -86,7 +86,9 @@ public struct ReverseProxy: Service {
                     }
                     // Response heads are NIO-parsed upstream heads or built here: no second header validation.
                     try operations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true,
+                        // Pipelined requests are queued by ProxyServerHandler itself: NIO's pipelining handler
+                        // stops reading during every response, two epoll_ctl calls per request.
+                        withPipeliningAssistance: false,
                         withErrorHandling: true,
                         withOutboundHeaderValidation: false
                     )
