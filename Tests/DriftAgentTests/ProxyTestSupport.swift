@@ -54,6 +54,8 @@ struct ProxyHarness {
     let proxy: ReverseProxy
     let sink: RecordingSink
     let client: HTTPClient
+    /// Starts the proxy's graceful shutdown (as SIGTERM would).
+    let shutdown: @Sendable () async -> Void
 
     static let pythonFolder = Bundle.module.resourceURL!.appendingPathComponent("Python")
 
@@ -98,7 +100,14 @@ struct ProxyHarness {
             var iterator = ports.makeAsyncIterator()
             guard let proxyPort = await iterator.next() else { throw HarnessError(message: "the proxy did not start") }
             try await body(
-                ProxyHarness(modelPort: modelPort, proxyPort: proxyPort, proxy: proxy, sink: sink, client: client)
+                ProxyHarness(
+                    modelPort: modelPort,
+                    proxyPort: proxyPort,
+                    proxy: proxy,
+                    sink: sink,
+                    client: client,
+                    shutdown: { await group.triggerGracefulShutdown() }
+                )
             )
         } catch {
             try? await client.shutdown()

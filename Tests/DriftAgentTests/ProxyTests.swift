@@ -579,6 +579,32 @@ struct ProxyTests {
         }
     }
 
+    @Test("Graceful shutdown: an idle connection closes at once, an in-flight exchange finishes, then closes")
+    func gracefulShutdown() async throws {
+        try await ProxyHarness.with { harness in
+            let idle = try RawHTTPConnection(port: harness.proxyPort)
+            try idle.send("GET /stats HTTP/1.1\r\nHost: proxy\r\n\r\n")
+            #expect(try idle.readResponse().status == 200)
+            let busy = try RawHTTPConnection(port: harness.proxyPort)
+            let body = #"{"instances": [[1]]}"#
+            try busy.send(
+                "POST /slow?seconds=1 HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: last\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            )
+            try await Task.sleep(for: .milliseconds(300))
+            await harness.shutdown()
+            #expect(idle.waitForClose())
+            let answer = try busy.readResponse()
+            #expect(answer.status == 200)
+            #expect(answer.text == #"{"predictions": [1.0]}"#)
+            #expect(answer.header("Connection")?.lowercased() == "close")
+            #expect(busy.waitForClose())
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.map(\.requestID) == ["last"])
+            #expect(events.first?.outcome == .ok)
+        }
+    }
+
     @Test("Invalid configurations are rejected with a stable code")
     func invalidConfiguration() {
         let sink = RecordingSink()
