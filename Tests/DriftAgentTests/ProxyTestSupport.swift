@@ -315,6 +315,24 @@ final class RawHTTPConnection {
         return response
     }
 
+    /// Whether the peer has closed the connection, checked without blocking (nothing else may be pending).
+    func isClosedNow() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK))
+        return count == 0
+    }
+
+    /// Waits (without blocking a thread of the Swift concurrency pool) until the peer has closed the connection or
+    /// `seconds` have passed; true when it closed.
+    func waitUntilClosed(seconds: Int = 10) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while !isClosedNow() {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
     /// Whether the peer closes the connection within about `seconds` (nothing else arrives meanwhile).
     func waitForClose(seconds: Int = 5) -> Bool {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)

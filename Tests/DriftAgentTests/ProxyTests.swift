@@ -588,12 +588,13 @@ struct ProxyTests {
             let busy = try RawHTTPConnection(port: harness.proxyPort)
             let body = #"{"instances": [[1]]}"#
             try busy.send(
-                "POST /slow?seconds=1 HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: last\r\n"
+                "POST /slow?seconds=2 HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: last\r\n"
                     + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
             )
             try await Task.sleep(for: .milliseconds(300))
             await harness.shutdown()
-            #expect(idle.waitForClose())
+            // Waited for asynchronously: the shutdown itself runs on the Swift concurrency pool.
+            #expect(try await idle.waitUntilClosed())
             let answer = try busy.readResponse()
             #expect(answer.status == 200)
             #expect(answer.text == #"{"predictions": [1.0]}"#)
