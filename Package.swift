@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "driftwatch", targets: ["driftwatch"]),
+        .executable(name: "driftwatch-agent", targets: ["driftwatch-agent"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "DriftProtocol", targets: ["DriftProtocol"]),
         .library(name: "DriftStatistics", targets: ["DriftStatistics"]),
@@ -132,9 +133,37 @@ let package = Package(
             dependencies: ["DriftProtocol", "DriftEngine", "DriftAgent"],
             swiftSettings: swiftSettings
         ),
+        // `driftwatch agent` as a library, so that the agent-only executable below can carry it without the
+        // collector's code (the engine, SQLite, the HTTP client): a sidecar's resident memory is mostly its image.
+        .target(
+            name: "DriftwatchAgentCommand",
+            dependencies: [
+                "ZeroMQ",
+                "DriftProtocol",
+                "DriftAgent",
+                "DriftAgentHTTP",
+                "DriftHTTPSecurity",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `driftwatch-agent`: the same agent command as `driftwatch agent`, alone in its executable.
+        .executableTarget(
+            name: "driftwatch-agent",
+            dependencies: [
+                "DriftwatchAgentCommand",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
+                "DriftwatchAgentCommand",
                 "ZeroMQ",
                 "DriftProtocol",
                 "DriftEngine",
@@ -173,7 +202,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftAgentTests",
-            dependencies: ["DriftAgent", "DriftAgentHTTP", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch"],
+            dependencies: [
+                "DriftAgent", "DriftAgentHTTP", "DriftProtocol", "ZeroMQ", "TestSupport", "driftwatch",
+                "driftwatch-agent",
+            ],
             resources: [.copy("Python")],
             swiftSettings: swiftSettings
         ),

@@ -9,8 +9,8 @@ import UnixSignals
 import ZeroMQ
 
 /// `driftwatch agent`: the sidecar beside one model process.
-struct AgentCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct AgentCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Run the sidecar agent beside a model: capture its traffic and deliver events to the collector.",
         discussion: """
@@ -32,6 +32,9 @@ struct AgentCommand: AsyncParsableCommand {
             custom metrics. SIGTERM or SIGINT drains and stops (and stops the child). See docs/agent.md.
             """
     )
+
+    /// Creates the command with every option at its default (ArgumentParser fills them in).
+    public init() {}
 
     @Option(help: "The collector's ingest endpoint (ZeroMQ), e.g. tcp://collector:7701.")
     var collector: String?
@@ -163,7 +166,7 @@ struct AgentCommand: AsyncParsableCommand {
     )
     var command: [String] = []
 
-    func validate() throws {
+    public func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -213,7 +216,7 @@ struct AgentCommand: AsyncParsableCommand {
         if let udp { _ = try Self.hostPort(udp, flag: "--udp") }
     }
 
-    func run() async throws {
+    public func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -486,7 +489,7 @@ struct ChildSupervisor: Service {
 
 extension CurveClientKeys {
     /// Loads a client's key pair, failing with a message that names the file.
-    static func loadKeyPair(secret: String) throws -> CurveKeyPair {
+    public static func loadKeyPair(secret: String) throws -> CurveKeyPair {
         do {
             return try CurveKeyFile.loadKeyPair(path: secret)
         } catch let problem as CurveKeyFile.Problem {
@@ -495,7 +498,7 @@ extension CurveClientKeys {
     }
 
     /// Loads a client's key pair and its server's public key, failing with a message that names the file.
-    static func load(secret: String, server: String) throws -> CurveClientKeys {
+    public static func load(secret: String, server: String) throws -> CurveClientKeys {
         do {
             return CurveClientKeys(
                 serverKey: try CurveKeyFile.loadPublicKey(path: server),

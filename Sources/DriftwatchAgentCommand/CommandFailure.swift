@@ -1,9 +1,10 @@
 /// A failure of a command at run time (not a usage mistake): printed as `Error: <message>`, exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
+public struct CommandFailure: Error, CustomStringConvertible {
     /// What went wrong and, where it helps, what to do about it.
-    let message: String
+    public let message: String
 
-    init(_ message: String) { self.message = message }
+    /// Creates a failure with the message printed to the user.
+    public init(_ message: String) { self.message = message }
 
-    var description: String { message }
+    public var description: String { message }
 }

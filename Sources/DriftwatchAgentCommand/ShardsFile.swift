@@ -14,14 +14,14 @@ import ZeroMQ
 ///     http: http://10.0.0.11:7780        # the JSON API
 ///     curve_key_file: keys/shard-a.pub   # optional: this shard's own CURVE public key (or curve_public_key: Z85)
 /// ```
-enum ShardsFile {
+public enum ShardsFile {
     private struct Document: Decodable {
         var shards: [ShardMap.Shard]
     }
 
     /// Loads and checks the list at `path`.
     /// - Throws: ``CommandFailure`` naming the file and the problem.
-    static func load(path: String) throws -> ShardMap {
+    public static func load(path: String) throws -> ShardMap {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -43,7 +43,7 @@ enum ShardsFile {
     /// The CURVE public key each shard of `map` gives (`curve_public_key`, or `curve_key_file` read relative to the
     /// directory of the list at `path`); shards without one are absent.
     /// - Throws: ``CommandFailure`` naming the list, the shard and the problem.
-    static func curveKeys(of map: ShardMap, listedAt path: String) throws -> [String: CurveKey] {
+    public static func curveKeys(of map: ShardMap, listedAt path: String) throws -> [String: CurveKey] {
         var keys: [String: CurveKey] = [:]
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         for shard in map.shards {
@@ -71,7 +71,7 @@ enum ShardsFile {
     /// - Returns: nil without a key pair (plain connections); then no shard may give a key.
     /// - Throws: ``CommandFailure`` when a shard has a key but the client has no key pair, or when a shard has no key
     ///   and there is no fallback.
-    static func curveClientKeys(
+    public static func curveClientKeys(
         of map: ShardMap,
         listedAt path: String,
         keyPair: CurveKeyPair?,

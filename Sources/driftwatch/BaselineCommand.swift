@@ -2,6 +2,7 @@ import ArgumentParser
 import DriftCollector
 import DriftEngine
 import DriftProtocol
+import DriftwatchAgentCommand
 import Foundation
 
 /// `driftwatch baseline`: makes a compact reference from training data, for `reference: {policy: baseline_file}`.

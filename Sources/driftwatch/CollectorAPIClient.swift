@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DriftwatchAgentCommand
 import Foundation
 import NIOSSL
 

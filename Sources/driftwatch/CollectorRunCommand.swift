@@ -2,6 +2,7 @@ import ArgumentParser
 import DriftCollector
 import DriftEngine
 import DriftHTTPSecurity
+import DriftwatchAgentCommand
 import Foundation
 import Logging
 import ZeroMQ

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftwatchAgentCommand
 
 /// The `driftwatch` command: one executable, one subcommand per part a user runs.
 @main

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftwatchAgentCommand
 import Foundation
 
 /// Writes key files with an exact mode, never through a window in which a secret is readable by others.

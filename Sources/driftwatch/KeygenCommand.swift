@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftwatchAgentCommand
 import Foundation
 import ZeroMQ
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DriftProtocol
+import DriftwatchAgentCommand
 import Foundation
 
 /// `driftwatch models`: the models one collector or every shard of a sharded deployment monitors.

@@ -1,4 +1,5 @@
 import DriftEngine
+import DriftwatchAgentCommand
 import Foundation
 import ZeroMQ
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriftAgent
 import DriftProtocol
+import DriftwatchAgentCommand
 import Foundation
 import ZeroMQ
 

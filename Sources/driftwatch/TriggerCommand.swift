@@ -1,5 +1,6 @@
 import ArgumentParser
 import DriftCollector
+import DriftwatchAgentCommand
 import Foundation
 
 /// `driftwatch trigger MODEL --reason TEXT`: asks a running collector for a manual retraining trigger.

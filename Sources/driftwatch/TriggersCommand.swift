@@ -1,5 +1,6 @@
 import ArgumentParser
 import DriftCollector
+import DriftwatchAgentCommand
 import Foundation
 
 /// `driftwatch triggers list`: the retraining triggers of a running collector and their delivery states.

@@ -164,6 +164,40 @@ struct AgentEndToEndTests {
         #expect(try await agent.metric("acknowledged_sequence") == (try await agent.metric("batches_stored_total")))
     }
 
+    @Test("The agent-only executable, driftwatch-agent, takes the same options and delivers every event")
+    func standaloneExecutable() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let collector = try CollectorProcess()
+        defer { _ = try? collector.stop() }
+        let agent = try AgentProcess(
+            [
+                "--collector", collector.ingestEndpoint, "--model", "standalone", "--udp", "127.0.0.1:0",
+                "--spool-dir", directory.appendingPathComponent("spool").path,
+            ],
+            expectUDP: true,
+            standalone: true
+        )
+        defer { agent.process.signal(SIGTERM) }
+        let sender = UDPSender(port: try #require(agent.udpPort))
+        let events = 200
+        for index in 0..<events {
+            sender.send(#"{"request_id":"s-\#(index)","features":{"x":\#(index)},"latency_ms":\#(index % 7)}"#)
+            if index % 50 == 49 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        sender.close()
+        let snapshot = try await collector.waitForModel("standalone") { ($0["events_seen"] as? Int ?? 0) >= events }
+        #expect(snapshot?["events_seen"] as? Int == events)
+        #expect(try await agent.waitForMetric("spool_events") { $0 == 0 } == 0)
+        // `driftwatch-agent agent …` is the same command.
+        let help = try ChildProcess.run(
+            ChildProcess.productsDirectory.appendingPathComponent("driftwatch-agent"),
+            ["agent", "--help"]
+        )
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("--udp"))
+    }
+
     @Test("Agent killed with SIGKILL: the batches in its spool are delivered after a restart")
     func agentCrash() async throws {
         let directory = try makeTemporaryDirectory()

@@ -5,7 +5,7 @@ import TestSupport
 import FoundationNetworking
 #endif
 
-/// A `driftwatch agent` child process with the addresses it reported in its log.
+/// A `driftwatch agent` (or `driftwatch-agent`) child process with the addresses it reported in its log.
 final class AgentProcess: Sendable {
     let process: RunningProcess
     /// The agent's own HTTP address (`/metrics`, `/healthz`, `/labels`).
@@ -15,12 +15,16 @@ final class AgentProcess: Sendable {
     /// The UDP JSON-lines port, when it listens on one.
     let udpPort: UInt16?
 
-    /// Starts `driftwatch agent` with `arguments` (plus `--http 127.0.0.1:0`) and waits until it listens.
-    init(_ arguments: [String], expectProxy: Bool = false, expectUDP: Bool = false) throws {
-        let process = try ChildProcess.start(
-            ChildProcess.driftwatchExecutable,
-            ["agent", "--http", "127.0.0.1:0"] + arguments
-        )
+    /// Starts `driftwatch agent` with `arguments` (plus `--http 127.0.0.1:0`) and waits until it listens; with
+    /// `standalone`, the agent-only executable `driftwatch-agent` instead.
+    init(_ arguments: [String], expectProxy: Bool = false, expectUDP: Bool = false, standalone: Bool = false) throws {
+        let process =
+            try standalone
+            ? ChildProcess.start(
+                ChildProcess.productsDirectory.appendingPathComponent("driftwatch-agent"),
+                ["--http", "127.0.0.1:0"] + arguments
+            )
+            : ChildProcess.start(ChildProcess.driftwatchExecutable, ["agent", "--http", "127.0.0.1:0"] + arguments)
         guard process.waitForOutput(containing: "http.address=", timeout: .seconds(60)),
             !expectProxy || process.waitForOutput(containing: "proxy.address=", timeout: .seconds(30)),
             !expectUDP || process.waitForOutput(containing: "ingest.address=udp://", timeout: .seconds(30))

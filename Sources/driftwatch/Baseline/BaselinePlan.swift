@@ -1,4 +1,5 @@
 import DriftProtocol
+import DriftwatchAgentCommand
 
 /// Decides which columns are numeric features, categorical features, the prediction and the latency, and turns
 /// rows into events for the baseline builder.

@@ -1,3 +1,4 @@
+import DriftwatchAgentCommand
 import Foundation
 import SwiftCSV
 

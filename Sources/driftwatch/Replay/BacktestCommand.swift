@@ -2,6 +2,7 @@ import ArgumentParser
 import DriftCollector
 import DriftEngine
 import DriftReplay
+import DriftwatchAgentCommand
 import Foundation
 
 /// `driftwatch backtest`: runs the engine offline on event time over captures, NDJSON or CSV files.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DriftReplay
+import DriftwatchAgentCommand
 import Foundation
 
 /// `driftwatch evaluate`: scores backtest alerts against a scenario's ground truth.

@@ -3,6 +3,7 @@ import DriftCollector
 import DriftEngine
 import DriftProtocol
 import DriftReplay
+import DriftwatchAgentCommand
 import Foundation
 import ZeroMQ
 

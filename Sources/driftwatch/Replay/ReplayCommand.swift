@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriftProtocol
 import DriftReplay
+import DriftwatchAgentCommand
 import Foundation
 import ZeroMQ
 
