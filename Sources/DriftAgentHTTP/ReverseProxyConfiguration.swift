@@ -36,7 +36,7 @@ public struct ReverseProxyConfiguration: Sendable {
     public var upstreamReadTimeout: Duration
     /// How long to wait for a connection to the upstream (default 5 s); then 502.
     public var connectTimeout: Duration
-    /// The most kept-alive connections to the upstream (default 64).
+    /// The most upstream connections open at once (default 64); a request beyond it is answered 503 at once.
     public var maximumUpstreamConnections: Int
     /// How features and predictions are read from the bodies.
     public var extraction: PayloadExtractor.Configuration
