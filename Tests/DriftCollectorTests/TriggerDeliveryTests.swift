@@ -259,9 +259,12 @@ struct TriggerDeliveryTests {
         let run = try simulate(
             to: collector.ingestEndpoint,
             [
-                "--model", "fleet", "--models", "100", "--rate", "60", "--duration", "50", "--seed", "21",
+                // The first episode's alert resolves about 12 s after it ends (a 500-event window at 60 events/s,
+                // then `keep_firing_for`); the second starts 18 s after, so that a loaded machine (the other
+                // suites run beside this one) still sees two separate episodes.
+                "--model", "fleet", "--models", "100", "--rate", "60", "--duration", "56", "--seed", "21",
                 "--label-fraction", "0", "--incident", "feature_drift@10+10:amount*3",
-                "--incident", "feature_drift@32+10:amount*3",
+                "--incident", "feature_drift@38+10:amount*3",
             ]
         )
         #expect(run.status == 0, "\(run.standardError)")
