@@ -434,6 +434,14 @@ final class ScriptedUpstream: @unchecked Sendable {
                     guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
                     return Int(parts[1].trimmingCharacters(in: .whitespaces))
                 }.first ?? 0
+            if head.hasPrefix("HEAD ") {
+                // A HEAD answer with no framing header at all, as some servers send.
+                let text = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+                _ = Array(text.utf8).withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
+                continue
+            }
             if path.hasPrefix("/early") {
                 reply("early")
                 while fill() {}
