@@ -11,6 +11,7 @@ struct DriftwatchAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "driftwatch-agent",
         abstract: "The driftwatch sidecar agent alone: the same options as `driftwatch agent`.",
+        version: DriftwatchVersion.description,
         subcommands: [AgentCommand.self],
         defaultSubcommand: AgentCommand.self
     )

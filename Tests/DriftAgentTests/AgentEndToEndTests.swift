@@ -196,6 +196,13 @@ struct AgentEndToEndTests {
         )
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("--udp"))
+        let version = try ChildProcess.run(
+            ChildProcess.productsDirectory.appendingPathComponent("driftwatch-agent"),
+            ["--version"]
+        )
+        #expect(version.status == 0)
+        #expect(version.standardOutput.hasPrefix("driftwatch 0."))
+        #expect(version.standardOutput.contains("wire protocol v"))
     }
 
     @Test("Agent killed with SIGKILL: the batches in its spool are delivered after a restart")
