@@ -11,6 +11,10 @@ struct DriftwatchAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "driftwatch-agent",
         abstract: "The driftwatch sidecar agent alone: the same options as `driftwatch agent`.",
+        discussion: """
+            `driftwatch-agent --model M …` runs the agent (`agent` is the default subcommand); \
+            `driftwatch-agent agent --help` lists every option. See docs/agent.md.
+            """,
         version: DriftwatchVersion.description,
         subcommands: [AgentCommand.self],
         defaultSubcommand: AgentCommand.self
