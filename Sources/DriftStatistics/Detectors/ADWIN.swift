@@ -803,18 +803,29 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             sum += totals[2 &* k]
             k &+= 1
         }
-        let step = sum / Double(count)
+        summary[0] = sum
+        summary[1] = largestExcursion(totals, count: count, step: sum / Double(count), from: 0).largest
+    }
+
+    /// The running sums of (total − `step`) over a level's `count` buckets: the largest |`start` + running sum| and
+    /// the last running sum.
+    @inline(__always)
+    private static func largestExcursion(
+        _ totals: UnsafeMutablePointer<Double>,
+        count: Int,
+        step: Double,
+        from start: Double
+    ) -> (largest: Double, sum: Double) {
         var run = 0.0
-        var spread = 0.0
-        k = 0
+        var largest = 0.0
+        var k = 0
         while k < count {
             run += totals[2 &* k] - step
-            let magnitude = abs(run)
-            spread = magnitude > spread ? magnitude : spread
+            let magnitude = abs(start + run)
+            largest = magnitude > largest ? magnitude : largest
             k &+= 1
         }
-        summary[0] = sum
-        summary[1] = spread
+        return (largest, run)
     }
 
     /// River's cut test over every split of the window, oldest buckets first.
@@ -880,17 +891,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                     let levelDeviation: Double
                     if level < summaryFloor {
                         // Levels that receive buckets at nearly every batch: the running sums themselves.
-                        var run = 0.0
-                        var largest = 0.0
-                        var j = 0
-                        while j < count {
-                            run += totals[2 &* j] - step
-                            let magnitude = abs(bridge + run)
-                            largest = magnitude > largest ? magnitude : largest
-                            j &+= 1
-                        }
-                        peak = largest
-                        levelDeviation = run
+                        (peak, levelDeviation) = Self.largestExcursion(totals, count: count, step: step, from: bridge)
                     } else {
                         // Levels that rarely change, from their summary: each running sum of (total − step) is a
                         // running sum of (total − size·m), at most `spread` (m the level's own mean per event), plus
