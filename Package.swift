@@ -69,15 +69,12 @@ let package = Package(
             dependencies: ["DriftStatistics", "DriftProtocol", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        // What the collector's and the agent's HTTP servers share: the bearer-token middleware and TLS from PEM files
-        // (HummingbirdTLS over swift-nio-ssl, already in the graph through AsyncHTTPClient).
+        // What the collector's and the agent's HTTP servers share: the bearer-token rule and TLS from PEM files
+        // (swift-nio-ssl). Framework-free, so the agent does not carry Hummingbird.
         .target(
             name: "DriftHTTPSecurity",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl")
             ],
             swiftSettings: swiftSettings
         ),
@@ -90,6 +87,7 @@ let package = Package(
                 "DriftEngine",
                 "DriftHTTPSecurity",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -111,15 +109,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The agent's HTTP side: the reverse proxy in front of a model server (Hummingbird in, AsyncHTTPClient to
-        // the upstream), payload extraction, and the agent's own /metrics, /healthz and /labels.
+        // The agent's HTTP side, on SwiftNIO alone: the reverse proxy in front of a model server, payload
+        // extraction, and the agent's own /metrics, /healthz and /labels.
         .target(
             name: "DriftAgentHTTP",
             dependencies: [
                 "DriftAgent",
                 "DriftProtocol",
                 "DriftHTTPSecurity",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,11 +1,14 @@
 import DriftAgent
 import DriftHTTPSecurity
-import Foundation
-import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
 
-/// The agent's own HTTP endpoints (Hummingbird), on an address apart from the proxied model traffic so that no
-/// model path is shadowed:
+/// The agent's own HTTP endpoints, on an address apart from the proxied model traffic so that no model path is
+/// shadowed:
 ///
 /// | route | what |
 /// |---|---|
@@ -14,35 +17,25 @@ import Logging
 /// | `POST /labels` | delayed labels: one JSON object, an array of them, or JSON lines (docs/agent.md) |
 ///
 /// With an API token, `POST /labels` (and with `apiTokenForReads` also `/metrics`) requires
-/// `Authorization: Bearer <token>` (``BearerTokenMiddleware``); `/healthz` stays open for probes.
-public enum AgentAdminServer {
-    /// The answer to `POST /labels`.
-    struct LabelsResponse: Codable {
-        var accepted: Int
-        var rejected: Int
-        var errors: [String]
-    }
+/// `Authorization: Bearer <token>` (``BearerTokenPolicy``); `/healthz` stays open for probes. Other paths answer 404,
+/// other methods 405, a body over 16 MiB 413.
+///
+/// Served by SwiftNIO's HTTP/1.1 server pipeline on the process's singleton event loops (the ones the reverse
+/// proxy uses), with TLS from swift-nio-ssl when configured: no web framework, because a sidecar's resident memory
+/// is mostly its image. A swift-service-lifecycle `Service`: graceful shutdown stops accepting connections and lets
+/// the answers in flight finish.
+public struct AgentAdminServer: Service {
+    /// The largest request body accepted (`POST /labels`).
+    static let maximumBodyBytes = 16 * 1024 * 1024
 
-    /// The answer to `GET /healthz`.
-    struct HealthResponse: Codable {
-        var status: String
-        var agentID: String
-        var collector: String
-        var pendingBatches: Int
-        var pendingEvents: Int
-        var secondsSinceAcknowledgement: Double?
+    private let routes: AgentAdminRoutes
+    private let host: String
+    private let port: Int
+    private let tls: HTTPServerTLS?
+    private let logger: Logger
+    private let onRunning: @Sendable (Int) async -> Void
 
-        enum CodingKeys: String, CodingKey {
-            case status
-            case agentID = "agent_id"
-            case collector
-            case pendingBatches = "pending_batches"
-            case pendingEvents = "pending_events"
-            case secondsSinceAcknowledgement = "seconds_since_acknowledgement"
-        }
-    }
-
-    /// Builds the admin application.
+    /// Creates the server; nothing listens until ``run()``.
     /// - Parameters:
     ///   - metrics: the exposition (also gives the agent).
     ///   - labels: decodes label bodies; its default model applies to labels that name none.
@@ -54,7 +47,7 @@ public enum AgentAdminServer {
     ///   - apiTokenForReads: whether `/metrics` needs the token too (`/healthz` never does).
     ///   - tls: serve HTTPS with this certificate and key; nil serves plain HTTP.
     ///   - onRunning: called with the bound port once listening.
-    public static func makeApplication(
+    public init(
         metrics: AgentMetrics,
         labels: JSONLineDecoder,
         agentsSink: (any AgentEventSink)? = nil,
@@ -64,108 +57,52 @@ public enum AgentAdminServer {
         apiToken: String? = nil,
         apiTokenForReads: Bool = false,
         tls: HTTPServerTLS? = nil,
-        onRunning: @escaping @Sendable (Int) async -> Void
-    ) throws -> some ApplicationProtocol {
-        let agents = metrics.sources.agents
-        let sink: any AgentEventSink = agentsSink ?? agents[0]
-        let router = Router()
-        if let apiToken {
-            router.add(middleware: BearerTokenMiddleware(token: apiToken, protectReads: apiTokenForReads))
-        }
-        router.get("healthz") { _, _ -> Response in
-            // With several collector shards, the least healthy shard speaks for the agent.
-            let all = agents.map(\.statistics)
-            let stopped = all.contains { $0.stopped }
-            let waiting = all.filter { $0.pendingBatches > 0 }
-            let seconds = waiting.compactMap { statistics -> Double? in
-                guard let last = statistics.lastAcknowledgement else { return nil }
-                let since = ContinuousClock.now - last
-                return Double(since.components.seconds) + Double(since.components.attoseconds) / 1e18
-            }.max()
-            let silent = waiting.contains { $0.lastAcknowledgement == nil } || (seconds.map { $0 >= 10 } ?? false)
-            let health = HealthResponse(
-                status: stopped ? "stopped" : "ok",
-                agentID: all.map(\.agentID).joined(separator: ","),
-                collector: waiting.isEmpty ? "up to date" : silent ? "not acknowledging" : "acknowledging",
-                pendingBatches: all.reduce(0) { $0 + $1.pendingBatches },
-                pendingEvents: all.reduce(0) { $0 + $1.pendingEvents },
-                secondsSinceAcknowledgement: seconds
-            )
-            return json(health, status: stopped ? .serviceUnavailable : .ok)
-        }
-        router.get("metrics") { _, _ -> Response in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(
-                status: .ok,
-                headers: headers,
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
-            )
-        }
-        router.post("labels") { request, context -> Response in
-            let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
-            let result = ingestLabels(Array(buffer: body), decoder: labels, into: sink)
-            let status: HTTPResponse.Status = result.accepted == 0 && result.rejected > 0 ? .badRequest : .accepted
-            return json(result, status: status)
-        }
-        return Application(
-            router: router,
-            server: try HTTPServerTLS.server(tls),
-            configuration: .init(address: .hostname(host, port: port), serverName: "driftwatch-agent"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: logger
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.routes = AgentAdminRoutes(
+            metrics: metrics,
+            labels: labels,
+            sink: agentsSink ?? metrics.sources.agents[0],
+            policy: apiToken.map { BearerTokenPolicy(token: $0, protectReads: apiTokenForReads) }
         )
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.logger = logger
+        self.onRunning = onRunning
     }
 
-    /// Decodes a labels body (an object, an array of objects, or JSON lines) and records each label.
-    static func ingestLabels(
-        _ body: [UInt8],
-        decoder: JSONLineDecoder,
-        into sink: any AgentEventSink
-    )
-        -> LabelsResponse
-    {
-        var response = LabelsResponse(accepted: 0, rejected: 0, errors: [])
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        func record(_ decode: () throws(AgentError) -> JSONLineDecoder.Item) {
-            do {
-                guard case .label(let label) = try decode() else {
-                    response.rejected += 1
-                    response.errors.append("only labels are accepted here")
-                    return
+    /// Serves until graceful shutdown or cancellation, then closes the connections.
+    /// - Throws: when the address cannot be bound or the TLS context cannot be built.
+    public func run() async throws {
+        let tlsContext = try tls.map { try NIOSSLContext(configuration: $0.configuration) }
+        let routes = self.routes
+        let connections = HTTPConnectionTracker()
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    connections.add(channel)
+                    let operations = channel.pipeline.syncOperations
+                    if let tlsContext {
+                        try operations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
+                    try operations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try operations.addHandler(AgentAdminHandler(routes: routes))
                 }
-                if sink.record(label) {
-                    response.accepted += 1
-                } else {
-                    response.rejected += 1
-                    response.errors.append("queue full")
-                }
-            } catch {
-                response.rejected += 1
-                if response.errors.count < 20 { response.errors.append(error.message) }
             }
+        let server = try await bootstrap.bind(host: host, port: port).get()
+        await onRunning(server.localAddress?.port ?? port)
+        try? await withTaskCancellationOrGracefulShutdownHandler {
+            try await server.closeFuture.get()
+        } onCancelOrGracefulShutdown: {
+            server.close(promise: nil)
         }
-        if case .array(let elements)? = try? JSONValue.parse(body) {
-            for element in elements {
-                record { () throws(AgentError) in try decoder.decode(element, now: now, defaultType: "label") }
-            }
-            return response
+        connections.quiesceAll()
+        if await !connections.waitUntilClosed(within: .seconds(2)) {
+            logger.debug("The admin server closed connections that were still busy.")
+            connections.closeAll()
         }
-        for line in body.split(separator: 0x0A) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
-            let text = Array(line)
-            record { () throws(AgentError) in
-                try decoder.decode(JSONValue.parse(text), text: text, now: now, defaultType: "label")
-            }
-        }
-        return response
-    }
-
-    private static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -72,7 +72,7 @@ public struct ReverseProxy: Service {
             counters: liveCounters,
             logger: logger
         )
-        let connections = ProxyConnectionTracker()
+        let connections = HTTPConnectionTracker()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -1,12 +1,10 @@
 import Foundation
-import HummingbirdCore
-import HummingbirdTLS
 import NIOSSL
 
 /// TLS for an HTTP server from PEM files (`--tls-certificate`, `--tls-key`): the certificate chain (the server's
 /// certificate first, then any intermediates) and its private key, checked together at start-up so that a wrong
-/// file is an error that names it, not a failed handshake later. Served by swift-nio-ssl (BoringSSL) through
-/// HummingbirdTLS; TLS 1.2 and 1.3, HTTP/1.1 inside.
+/// file is an error that names it, not a failed handshake later. Served by swift-nio-ssl (BoringSSL): through
+/// HummingbirdTLS by the collector, by a `NIOSSLServerHandler` in the agent; TLS 1.2 and 1.3, HTTP/1.1 inside.
 public struct HTTPServerTLS: Sendable {
     /// TLS files that cannot be used.
     public struct Problem: Error, Sendable, CustomStringConvertible {
@@ -55,12 +53,5 @@ public struct HTTPServerTLS: Sendable {
             )
         }
         self.configuration = configuration
-    }
-
-    /// The server channel for an application: HTTP/1.1, inside TLS when `tls` is given.
-    /// - Throws: when swift-nio-ssl cannot build the TLS context (already checked by ``init(certificatePath:keyPath:)``).
-    public static func server(_ tls: HTTPServerTLS?) throws -> HTTPServerBuilder {
-        guard let tls else { return .http1() }
-        return try .tls(.http1(), tlsConfiguration: tls.configuration)
     }
 }

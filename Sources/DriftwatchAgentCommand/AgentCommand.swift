@@ -349,7 +349,7 @@ public struct AgentCommand: AsyncParsableCommand {
             sources: .init(agents: agents, lineIngest: lineIngest, sampler: sampler, proxy: proxyCounters)
         )
         let (adminHost, adminPort) = try Self.hostPort(http, flag: "--http")
-        let admin = try AgentAdminServer.makeApplication(
+        let admin = AgentAdminServer(
             metrics: metrics,
             labels: decoder,
             agentsSink: router,

@@ -1,12 +1,12 @@
 import NIOCore
 import Synchronization
 
-/// The reverse proxy's open client connections, for graceful shutdown: asked to quiesce (NIO's pipelining handler
-/// then closes each connection once its in-flight response has ended, or at once when idle), waited for, and
-/// closed when the wait runs out.
+/// The open client connections of one of the agent's HTTP servers (the reverse proxy, the admin server), for
+/// graceful shutdown: asked to quiesce (each connection then closes once its in-flight response has ended, or at
+/// once when idle), waited for, and closed when the wait runs out.
 ///
 /// Adding and removing a connection cost one uncontended lock each (once per connection, not per request).
-final class ProxyConnectionTracker: Sendable {
+final class HTTPConnectionTracker: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     /// Tracks `channel` until it closes.
