@@ -127,6 +127,51 @@ struct ADWINEquivalenceTests {
     }
 }
 
+extension ADWINEquivalenceTests {
+    /// The buckets of a checkpoint, in River's layout.
+    struct CheckpointBuckets: Decodable {
+        let totals: [Double]
+        let variances: [Double]
+        let counts: [Int32]
+    }
+
+    @Test("The same buckets, bit for bit, at clock boundaries", arguments: cases)
+    func sameBuckets(_ c: Case) throws {
+        var batched = try ADWIN(configuration: c.configuration)
+        var serial = SerialADWIN(validated: c.configuration)
+        var generator = DetectorStreamGenerator(seed: 0xB0C4 &+ UInt64(c.count))
+        var mismatches = 0
+        var probes = 0
+        // Far enough apart to keep the test quick, and coprime to the period of the level counts (a power of two).
+        let clocksBetweenProbes = 37
+        for index in 0..<(c.count / 4) {
+            let level = (index / 5_000) % 2 == 1 ? c.shift : 0
+            let value: Double
+            if c.binary {
+                value = generator.uniform() < 0.1 + level ? 1 : 0
+            } else {
+                value = c.offset + c.scale * generator.normal() + c.scale * level
+            }
+            batched.update(value)
+            serial.update(value)
+            let clocks = (index + 1) / c.configuration.clock
+            if (index + 1) % c.configuration.clock == 0 && clocks % clocksBetweenProbes == 0 {
+                let buckets = try JSONDecoder().decode(CheckpointBuckets.self, from: JSONEncoder().encode(batched))
+                let reference = serial.buckets
+                probes += 1
+                if buckets.counts != reference.counts
+                    || !buckets.totals.map(\.bitPattern).elementsEqual(reference.totals.map(\.bitPattern))
+                    || !buckets.variances.map(\.bitPattern).elementsEqual(reference.variances.map(\.bitPattern))
+                {
+                    mismatches += 1
+                }
+            }
+        }
+        #expect(probes >= 10)
+        #expect(mismatches == 0, "\(mismatches) of \(probes) probes differ")
+    }
+}
+
 @Suite("ADWIN checkpoints")
 struct ADWINCheckpointTests {
     @Test("A checkpoint taken between clock boundaries restores an equal detector")

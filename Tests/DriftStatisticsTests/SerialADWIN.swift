@@ -38,6 +38,10 @@ struct SerialADWIN {
     /// The mean of the window (0 when empty).
     var estimation: Double { width == 0 ? 0 : total / width }
 
+    /// The buckets in River's layout (`maxBuckets + 1` slots per level, oldest first, unused slots 0), as
+    /// `ADWIN.encode(to:)` writes them.
+    var buckets: (totals: [Double], variances: [Double], counts: [Int32]) { (totals, variances, counts) }
+
     /// Feeds one value.
     /// - Complexity: O(1) amortised, no allocation.
     @discardableResult

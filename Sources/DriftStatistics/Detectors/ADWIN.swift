@@ -527,11 +527,18 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             let base = scratch.baseAddress.unsafelyUnwrapped
             var incoming = base + headroom
             var outgoing = base + (2 &* headroom &+ carryDoubles)
-            var arriving = mergeValues(values, count: count, into: outgoing, store)
-            var touched = 0
-            var level = 1
+            var arriving: Int
+            var level: Int
+            if isSteady(batch: count, store) {
+                arriving = insertSteadyBatch(values, scratch: outgoing, incoming, store)
+                level = Self.steadyLevels
+            } else {
+                arriving = mergeValues(values, count: count, into: outgoing, store)
+                level = 1
+            }
+            var touched = level &- 1
             // 0.5 / 2^level for the merges of level `level`.
-            var halfInverse = 0.25
+            var halfInverse = 0.5 / Double(1 &<< level)
             while arriving > 0 {
                 swap(&incoming, &outgoing)
                 touched = level
@@ -572,13 +579,6 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         let difference = t0 - t1
         merged[0] = t0 + t1
         merged[1] = first[1] + second[1] + difference * difference * halfInverse
-    }
-
-    /// How many pairs a level holding `existing` buckets merges when `arriving` more come in.
-    @inline(__always)
-    private func mergeCount(existing: Int, arriving: Int) -> Int {
-        let all = existing &+ arriving
-        return all > perLevel ? (all &- perLevel &+ 1) >> 1 : 0
     }
 
     /// Moves what a level keeps to its front, oldest first: existing buckets from `from` on, then the arriving
@@ -640,15 +640,37 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             capLevel(0, count: arriving, store) { j in (values[j], 0) }
             return 0
         }
-        let existing = store.level(0)
-        let e = Int(store.counts[0])
-        let merges = mergeCount(existing: e, arriving: arriving)
+        let (merges, kept) = Self.mergeSingles(
+            store.level(0),
+            count: Int(store.counts[0]),
+            values,
+            count: arriving,
+            perLevel: perLevel,
+            into: merged
+        )
+        store.counts[0] = Int32(kept)
         if merges > 0 && levels < 2 {
             levels = 2
         }
+        return merges
+    }
+
+    /// River's level 0 for the sequence `e` existing one-event buckets + `arriving` values: merges pairs from its
+    /// front into `merged` until at most `perLevel` are left, which the level keeps. Returns both counts.
+    @inline(__always)
+    private static func mergeSingles(
+        _ existing: UnsafeMutablePointer<Double>,
+        count e: Int,
+        _ values: UnsafePointer<Double>,
+        count arriving: Int,
+        perLevel: Int,
+        into merged: UnsafeMutablePointer<Double>
+    ) -> (merges: Int, kept: Int) {
+        let all = e &+ arriving
+        let merges = all > perLevel ? (all &- perLevel &+ 1) >> 1 : 0
         var p = 0
         while p < merges && 2 &* p &+ 1 < e {
-            Self.merge(existing + 4 &* p, existing + (4 &* p &+ 2), halfInverse: 0.5, into: merged + 2 &* p)
+            merge(existing + 4 &* p, existing + (4 &* p &+ 2), halfInverse: 0.5, into: merged + 2 &* p)
             p &+= 1
         }
         if p < merges && 2 &* p < e {
@@ -672,18 +694,12 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             first += 2
             out += 2
         }
-        store.counts[0] = Int32(
-            Self.keep(existing, count: e, arriving: arriving, from: 2 &* merges) { j in (values[j], 0) }
-        )
-        return merges
+        let kept = keep(existing, count: e, arriving: arriving, from: 2 &* merges) { j in (values[j], 0) }
+        return (merges, kept)
     }
 
     /// A level above 0 and below the cap: its existing buckets followed by the `arriving` pairs merged below.
     /// Returns the number of merged pairs written to `merged`.
-    ///
-    /// `incoming` must have room for `2 · maxBuckets` doubles before it: the existing buckets are copied there, so
-    /// that the sequence to merge is contiguous and the merge loop reads it straight, without choosing per pair
-    /// between the level's storage and the arrivals.
     private mutating func mergeLevel(
         _ level: Int,
         halfInverse: Double,
@@ -692,24 +708,50 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         into merged: UnsafeMutablePointer<Double>,
         _ store: BucketStore
     ) -> Int {
-        let existing = store.level(level)
-        let e = Int(store.counts[level])
+        let (merges, kept) = Self.mergeBuckets(
+            store.level(level),
+            count: Int(store.counts[level]),
+            incoming,
+            count: arriving,
+            perLevel: perLevel,
+            halfInverse: halfInverse,
+            into: merged
+        )
+        store.counts[level] = Int32(kept)
+        if merges > 0 && level &+ 1 >= levels {
+            levels = level &+ 2
+        }
+        return merges
+    }
+
+    /// River's merges on a level above 0 for the sequence `e` existing buckets + `arriving` ones: pairs from its
+    /// front go to `merged` until at most `perLevel` are left, which the level keeps. Returns both counts.
+    ///
+    /// `incoming` must have room for `2 · perLevel` doubles before it: the existing buckets are copied there, so
+    /// that the sequence to merge is contiguous and the merge loop reads it straight, without choosing per pair
+    /// between the level's storage and the arrivals.
+    @inline(__always)
+    private static func mergeBuckets(
+        _ existing: UnsafeMutablePointer<Double>,
+        count e: Int,
+        _ incoming: UnsafeMutablePointer<Double>,
+        count arriving: Int,
+        perLevel: Int,
+        halfInverse: Double,
+        into merged: UnsafeMutablePointer<Double>
+    ) -> (merges: Int, kept: Int) {
         let all = e &+ arriving
         if all <= perLevel {
             // Nothing to merge: the arrivals go after the existing buckets.
             (existing + 2 &* e).update(from: incoming, count: 2 &* arriving)
-            store.counts[level] = Int32(all)
-            return 0
+            return (0, all)
         }
         let merges = (all &- perLevel &+ 1) >> 1
-        if level &+ 1 >= levels {
-            levels = level &+ 2
-        }
         let sequence = incoming - 2 &* e
         sequence.update(from: existing, count: 2 &* e)
         var p = 0
         while p < merges {
-            Self.merge(sequence + 4 &* p, sequence + (4 &* p &+ 2), halfInverse: halfInverse, into: merged + 2 &* p)
+            merge(sequence + 4 &* p, sequence + (4 &* p &+ 2), halfInverse: halfInverse, into: merged + 2 &* p)
             p &+= 1
         }
         let kept = all &- 2 &* merges
@@ -718,8 +760,70 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             // Slots no longer used are cleared, so that equal windows have equal arrays.
             (existing + 2 &* kept).update(repeating: 0, count: 2 &* (e &- kept))
         }
-        store.counts[level] = Int32(kept)
-        return merges
+        return (merges, kept)
+    }
+
+    /// `mergeBuckets` for a level of `insertSteadyBatch`, with its counts as constants.
+    @inline(__always)
+    private static func mergeSteadyLevel(
+        _ level: Int,
+        holding existing: Int,
+        _ store: BucketStore,
+        receiving arriving: Int,
+        from incoming: UnsafeMutablePointer<Double>,
+        into merged: UnsafeMutablePointer<Double>
+    ) {
+        _ = mergeBuckets(
+            store.level(level),
+            count: existing,
+            incoming,
+            count: arriving,
+            perLevel: 5,
+            halfInverse: 0.5 / Double(1 &<< level),
+            into: merged
+        )
+    }
+
+    /// Levels below this one are filled by `insertSteadyBatch` when `isSteady(batch:_:)` holds.
+    private static var steadyLevels: Int { 5 }
+
+    /// Whether a batch finds the low levels in their steady state at River's defaults: 32 values (a whole clock),
+    /// 5 buckets per level, and levels 0 to 4 holding 4, 4, 5, 4 and 4 buckets.
+    ///
+    /// River's bucket counts follow from the number of values inserted alone (only a cut removes buckets, and only
+    /// from the oldest level): level ℓ repeats with a period of 2^(ℓ+1) values once it first merges, so at every
+    /// clock boundary past the first 256 values of a window levels 0 to 4 hold exactly these counts, before and
+    /// after the batch, and level 5 receives one bucket: a whole earlier batch of 32.
+    @inline(__always)
+    private func isSteady(batch count: Int, _ store: BucketStore) -> Bool {
+        count == 32 && isSteady(store)
+    }
+
+    /// Whether levels 0 to 4 hold their steady counts (see `isSteady(batch:_:)`).
+    @inline(__always)
+    private func isSteady(_ store: BucketStore) -> Bool {
+        perLevel == 5 && configuration.maxLevels > Self.steadyLevels && store.counts[0] == 4 && store.counts[1] == 4
+            && store.counts[2] == 5 && store.counts[3] == 4 && store.counts[4] == 4
+    }
+
+    /// Inserts a batch into levels 0 to 4 in their steady state (`isSteady(batch:_:)`): the same merges as
+    /// `mergeValues` and `mergeLevel`, with the counts known, so that the compiler unrolls the merges and copies
+    /// of each level. Writes the one bucket for level 5 to `scratch` (which, like `spare`, has `2 · maxBuckets`
+    /// doubles of headroom in front) and returns 1.
+    private mutating func insertSteadyBatch(
+        _ values: UnsafePointer<Double>,
+        scratch: UnsafeMutablePointer<Double>,
+        _ spare: UnsafeMutablePointer<Double>,
+        _ store: BucketStore
+    ) -> Int {
+        // Each level's merges feed the next one's arrivals, alternating between the two buffers.
+        _ = Self.mergeSingles(store.level(0), count: 4, values, count: 32, perLevel: 5, into: scratch)
+        Self.mergeSteadyLevel(1, holding: 4, store, receiving: 16, from: scratch, into: spare)
+        Self.mergeSteadyLevel(2, holding: 5, store, receiving: 8, from: spare, into: scratch)
+        Self.mergeSteadyLevel(3, holding: 4, store, receiving: 4, from: scratch, into: spare)
+        Self.mergeSteadyLevel(4, holding: 4, store, receiving: 2, from: spare, into: scratch)
+        levels = max(levels, Self.steadyLevels &+ 1)
+        return 1
     }
 
     /// The top level (`maxLevels − 1`, the memory bound): each bucket beyond `maxBuckets` removes the oldest from
@@ -828,6 +932,147 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         return (largest, run)
     }
 
+    /// Whether levels 4 to 0 in their steady state (`isSteady(_:)`) pass the level screen of `scanCuts`, each
+    /// judged at once from its running sums: with the counts known, the screen of these five levels, which change
+    /// at every batch, compiles to straight-line code. When one does not pass, they are taken again one by one.
+    @inline(__always)
+    private static func steadyLevelsPass(
+        _ store: BucketStore,
+        _ screen: CutScreen,
+        bridge start: Double,
+        n0Events: Int
+    ) -> Bool {
+        var bridge = start
+        var n0 = Double(n0Events)
+        // (The last bucket of level 0 is not a split.)
+        return levelPasses(store.level(4), splits: 4, size: 16, screen, &bridge, &n0)
+            && levelPasses(store.level(3), splits: 4, size: 8, screen, &bridge, &n0)
+            && levelPasses(store.level(2), splits: 5, size: 4, screen, &bridge, &n0)
+            && levelPasses(store.level(1), splits: 4, size: 2, screen, &bridge, &n0)
+            && levelPasses(store.level(0), splits: 3, size: 1, screen, &bridge, &n0)
+    }
+
+    /// The level screen for a level's first `count` buckets of `size` events, from the running sums of
+    /// (total − size·μ̂): whether every split passes. Advances `bridge` (D/W) and `n0` (events before) past the
+    /// level.
+    @inline(__always)
+    private static func levelPasses(
+        _ totals: UnsafeMutablePointer<Double>,
+        splits count: Int,
+        size: Double,
+        _ screen: CutScreen,
+        _ bridge: inout Double,
+        _ n0: inout Double
+    ) -> Bool {
+        let (peak, deviation) = largestExcursion(totals, count: count, step: size * screen.mean, from: bridge)
+        let firstN0 = n0 + size
+        let lastN0 = n0 + Double(count) * size
+        bridge += deviation
+        n0 = lastN0
+        return screen.passes(peak: peak, firstN0: firstN0, lastN0: lastN0)
+    }
+
+    /// The constants of one pass of the cut screen (see `scanCuts`), in units of D/W: a split is passed over when
+    /// `b·|b| < square·n₀n₁` with `b = |D/W| + offset`, which holds exactly when `b < 0`, or `b ≥ 0` and
+    /// `b² < square·n₀n₁` (never for NaN). With the screen off, `offset` = +∞ and `square` = 0 send every split to
+    /// River's expression.
+    private struct CutScreen {
+        /// W, the window's width.
+        let width: Double
+        /// μ̂, the window's mean.
+        let mean: Double
+        let offset: Double
+        let square: Double
+
+        /// Whether a split with `n0` events before it and D/W = `deviation` is passed over.
+        @inline(__always)
+        func passes(deviation: Double, n0: Double) -> Bool {
+            let bound = abs(deviation) + offset
+            return bound * abs(bound) < square * (n0 * (width - n0))
+        }
+
+        /// Whether every split of a level passes, its first and last having `firstN0` and `lastN0` events before
+        /// them and each a |D/W| of at most `peak`: n₀·n₁ is concave in n₀, so on the level it is at least its
+        /// smaller value at the first and last split.
+        @inline(__always)
+        func passes(peak: Double, firstN0: Double, lastN0: Double) -> Bool {
+            let firstProduct = firstN0 * (width - firstN0)
+            let lastProduct = lastN0 * (width - lastN0)
+            let bound = peak + offset
+            return bound * abs(bound) < square * (firstProduct < lastProduct ? firstProduct : lastProduct)
+        }
+    }
+
+    /// Where a pass of the cut scan stands: before the buckets of `level` (the scan ends below level 0), with D/W
+    /// `bridge` and `n0Events` events before them.
+    private struct ScanPosition {
+        var level: Int
+        var bridge: Double
+        var n0Events: Int
+    }
+
+    /// Moves `position` past every level whose splits all pass the screen, judged at once per level, and stops at
+    /// the first that does not (or past level 0). Kept apart from the split-by-split test, which rarely runs, so
+    /// that this loop keeps its few variables in registers.
+    ///
+    /// A level's splits have D/W = `bridge` plus the running sums of (total − size·μ̂) over its buckets. For the
+    /// levels that receive buckets at nearly every batch (below `summaryFloor`) the running sums themselves give
+    /// the largest |D/W|. For the others, which rarely change, a summary bounds it: each running sum of
+    /// (total − size·μ̂) is a running sum of (total − size·m), at most the summary's spread (m the level's own mean
+    /// per event), plus a multiple of size·(m − μ̂), at most the level's total against its share of the window
+    /// mean. The summary depends on the level's buckets only, so it is recomputed only when they changed since the
+    /// last scan.
+    private mutating func skipScreenedLevels(
+        _ store: BucketStore,
+        _ screen: CutScreen,
+        _ position: inout ScanPosition
+    ) {
+        var level = position.level
+        var bridge = position.bridge
+        var n0Events = position.n0Events
+        var stale = staleSummaries
+        defer {
+            position = ScanPosition(level: level, bridge: bridge, n0Events: n0Events)
+            staleSummaries = stale
+        }
+        while level >= 0 {
+            if level == Self.steadyLevels &- 1 && isSteady(store)
+                && Self.steadyLevelsPass(store, screen, bridge: bridge, n0Events: n0Events)
+            {
+                level = -1
+                return
+            }
+            // The last bucket of level 0 is not a split (the right part would be empty).
+            let count = Int(store.counts[level]) &- (level == 0 ? 1 : 0)
+            let sizeEvents = 1 &<< level
+            if count > 0 {
+                let totals = store.level(level)
+                let peak: Double
+                let levelDeviation: Double
+                if level < summaryFloor {
+                    let step = Double(sizeEvents) * screen.mean
+                    (peak, levelDeviation) = Self.largestExcursion(totals, count: count, step: step, from: bridge)
+                } else {
+                    let summary = store.summary(level)
+                    if stale & (UInt64(1) &<< UInt64(level)) != 0 {
+                        Self.summarise(totals, count: count, into: summary)
+                        stale &= ~(UInt64(1) &<< UInt64(level))
+                    }
+                    levelDeviation = summary[0] - Double(count &* sizeEvents) * screen.mean
+                    peak = abs(bridge) + summary[1] + abs(levelDeviation)
+                }
+                let firstN0 = Double(n0Events &+ sizeEvents)
+                let lastN0 = Double(n0Events &+ count &* sizeEvents)
+                guard screen.passes(peak: peak, firstN0: firstN0, lastN0: lastN0) else {
+                    return
+                }
+                bridge += levelDeviation
+                n0Events &+= count &* sizeEvents
+            }
+            level &-= 1
+        }
+    }
+
     /// River's cut test over every split of the window, oldest buckets first.
     ///
     /// Each split is first screened with multiplications only. With `D = u₀·W − n₀·T` (so `|μ̂₀ − μ̂₁| = |D|/(n₀n₁)`)
@@ -837,8 +1082,10 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// passed over. The screen works with `D/W = u₀ − n₀·μ̂`, accumulated bucket by bucket as the running sum of
     /// `totalᵢ − sizeᵢ·μ̂` (its rounding, at most a few hundred ulps of the window's absolute mass, is far inside
     /// the bound), and takes δ′ of a window at most 1/32 shorter than the current one (δ′ grows with the window, so
-    /// the screen only gets more cautious), which spares two logarithms on most scans. Every other split is decided
-    /// by River's own expression, with River's partial sums and δ′ of the current window, so the outcome is River's.
+    /// the screen only gets more cautious), which spares two logarithms on most scans. Whole levels are screened at
+    /// once first (`skipScreenedLevels`); only a level that does not pass is taken split by split. Every split the
+    /// screen cannot pass over is decided by River's own expression, with River's partial sums and δ′ of the
+    /// current window, so the outcome is River's.
     private mutating func scanCuts(_ store: BucketStore) -> Bool {
         var changeDetected = false
         let minLength = Double(configuration.minWindowLength)
@@ -864,69 +1111,34 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             let linearBound = (1 - relativeMargin) * (2.0 / 3.0) * screenDelta * adjustedSum
             let squareBound =
                 (1 - relativeMargin) * (1 - relativeMargin) * 2.0 * windowVariance * screenDelta * adjustedSum
-            let screen =
+            let screenOn =
                 linearBound >= 0 && linearBound < 1e300 && squareBound >= 0 && squareBound < 1e300
                 && roundingBound < 1e300 && width < 1e15
-            // In units of D/W: a split is passed over when `b·|b| < q` with `b = |D/W| + offset` and
-            // `q = square·n₀n₁`, which holds exactly when `b < 0`, or `b ≥ 0` and `b² < q` (never for NaN). With the
-            // screen off, `offset` = +∞ and `square` = 0 send every split to River's expression.
-            let offset = screen ? (roundingBound - linearBound) / width : Double.infinity
-            let square = screen ? squareBound / (width * width) : 0
-            let mean = windowTotal / width
-            var bridge = 0.0
-            var n0Events = 0
-            var level = levels &- 1
-            var sizeEvents = 1 &<< level
-            outer: while level >= 0 {
-                // The last bucket of level 0 is not a split (the right part would be empty).
+            // The same bound in units of D/W; with the screen off every split goes to River's expression.
+            let screen = CutScreen(
+                width: width,
+                mean: windowTotal / width,
+                offset: screenOn ? (roundingBound - linearBound) / width : Double.infinity,
+                square: screenOn ? squareBound / (width * width) : 0
+            )
+            var position = ScanPosition(level: levels &- 1, bridge: 0, n0Events: 0)
+            outer: while true {
+                skipScreenedLevels(store, screen, &position)
+                let level = position.level
+                guard level >= 0 else {
+                    break
+                }
+                // A level that did not pass as a whole: split by split.
+                let sizeEvents = 1 &<< level
                 let count = Int(store.counts[level]) &- (level == 0 ? 1 : 0)
                 let totals = store.level(level)
-                let step = Double(sizeEvents) * mean
-                if count > 0 {
-                    // The whole level at once. Its splits' D/W are `bridge` plus running sums of (total − step), and
-                    // n₀·n₁ is concave in n₀, so on the level it is at least its smaller value at the first and last
-                    // split; when the largest |D/W| passes against that, every split of the level passes the
-                    // per-split screen below.
-                    let peak: Double
-                    let levelDeviation: Double
-                    if level < summaryFloor {
-                        // Levels that receive buckets at nearly every batch: the running sums themselves.
-                        (peak, levelDeviation) = Self.largestExcursion(totals, count: count, step: step, from: bridge)
-                    } else {
-                        // Levels that rarely change, from their summary: each running sum of (total − step) is a
-                        // running sum of (total − size·m), at most `spread` (m the level's own mean per event), plus
-                        // a multiple of size·(m − mean), at most the level's total against its share of the window
-                        // mean. The summary depends on the level's buckets only, so it is recomputed only when they
-                        // changed since the last scan.
-                        let summary = store.summary(level)
-                        if staleSummaries & (UInt64(1) &<< UInt64(level)) != 0 {
-                            Self.summarise(totals, count: count, into: summary)
-                            staleSummaries &= ~(UInt64(1) &<< UInt64(level))
-                        }
-                        levelDeviation = summary[0] - Double(count &* sizeEvents) * mean
-                        peak = abs(bridge) + summary[1] + abs(levelDeviation)
-                    }
-                    let firstN0 = Double(n0Events &+ sizeEvents)
-                    let lastN0 = Double(n0Events &+ count &* sizeEvents)
-                    let firstProduct = firstN0 * (width - firstN0)
-                    let lastProduct = lastN0 * (width - lastN0)
-                    let product = firstProduct < lastProduct ? firstProduct : lastProduct
-                    let bound = peak + offset
-                    if bound * abs(bound) < square * product {
-                        bridge += levelDeviation
-                        n0Events &+= count &* sizeEvents
-                        level &-= 1
-                        sizeEvents &>>= 1
-                        continue
-                    }
-                }
+                let step = Double(sizeEvents) * screen.mean
                 var k = 0
                 while k < count {
-                    bridge += totals[2 &* k] - step
-                    n0Events &+= sizeEvents
-                    let n0 = Double(n0Events)
-                    let bound = abs(bridge) + offset
-                    if bound * abs(bound) < square * (n0 * (width - n0)) {
+                    position.bridge += totals[2 &* k] - step
+                    position.n0Events &+= sizeEvents
+                    let n0 = Double(position.n0Events)
+                    if screen.passes(deviation: position.bridge, n0: n0) {
                         k &+= 1
                         continue
                     }
@@ -953,8 +1165,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                     }
                     k &+= 1
                 }
-                level &-= 1
-                sizeEvents &>>= 1
+                position.level = level &- 1
             }
         }
         return changeDetected
