@@ -308,8 +308,10 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         pendingCount = index &+ 1
         if pendingCount == batchEnd {
             settle()
+            return isDrift ? .drift : .stable
         }
-        return isDrift ? .drift : .stable
+        // Only `settle` signals a drift (one signalled before this update was cleared above).
+        return .stable
     }
 
     /// Forgets everything observed, keeping the configuration.
@@ -391,61 +393,51 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// additions, which were a fifth of an update's time. The pairwise update is the same quantity in exact
     /// arithmetic (and no less accurate in floating point); it differs from River's in the last bits only, which
     /// the cut test, a comparison against a bound, does not notice: the golden streams and ADWINEquivalenceTests
-    /// hold the alarms to River's. The sums run over four interleaved accumulators so that they vectorise.
+    /// hold the alarms to River's. The sums run over four interleaved accumulators, two pairs of SIMD lanes.
     private mutating func accumulate(_ values: UnsafePointer<Double>, count: Int) {
         guard count > 0 else {
             return
         }
-        var s0 = 0.0
-        var s1 = 0.0
-        var s2 = 0.0
-        var s3 = 0.0
-        var a0 = 0.0
-        var a1 = 0.0
-        var a2 = 0.0
-        var a3 = 0.0
+        // Four accumulators, as two pairs of lanes: values 4i and 4i + 1 go to `low`, 4i + 2 and 4i + 3 to `high`.
+        let raw = UnsafeRawPointer(values)
+        var sumLow = SIMD2<Double>()
+        var sumHigh = SIMD2<Double>()
+        var magnitudeLow = SIMD2<Double>()
+        var magnitudeHigh = SIMD2<Double>()
         var index = 0
         while index &+ 4 <= count {
-            s0 += values[index]
-            s1 += values[index &+ 1]
-            s2 += values[index &+ 2]
-            s3 += values[index &+ 3]
-            a0 += abs(values[index])
-            a1 += abs(values[index &+ 1])
-            a2 += abs(values[index &+ 2])
-            a3 += abs(values[index &+ 3])
+            let low = raw.loadUnaligned(fromByteOffset: index &* 8, as: SIMD2<Double>.self)
+            let high = raw.loadUnaligned(fromByteOffset: (index &+ 2) &* 8, as: SIMD2<Double>.self)
+            sumLow += low
+            sumHigh += high
+            magnitudeLow += Self.magnitudes(low)
+            magnitudeHigh += Self.magnitudes(high)
             index &+= 4
         }
         while index < count {
-            s0 += values[index]
-            a0 += abs(values[index])
+            sumLow[0] += values[index]
+            magnitudeLow[0] += abs(values[index])
             index &+= 1
         }
-        let batchTotal = (s0 + s1) + (s2 + s3)
+        let batchTotal = (sumLow[0] + sumLow[1]) + (sumHigh[0] + sumHigh[1])
         let batchCount = Double(count)
         let batchMean = batchTotal / batchCount
-        var q0 = 0.0
-        var q1 = 0.0
-        var q2 = 0.0
-        var q3 = 0.0
+        var squaresLow = SIMD2<Double>()
+        var squaresHigh = SIMD2<Double>()
         index = 0
         while index &+ 4 <= count {
-            let d0 = values[index] - batchMean
-            let d1 = values[index &+ 1] - batchMean
-            let d2 = values[index &+ 2] - batchMean
-            let d3 = values[index &+ 3] - batchMean
-            q0 += d0 * d0
-            q1 += d1 * d1
-            q2 += d2 * d2
-            q3 += d3 * d3
+            let low = raw.loadUnaligned(fromByteOffset: index &* 8, as: SIMD2<Double>.self) - batchMean
+            let high = raw.loadUnaligned(fromByteOffset: (index &+ 2) &* 8, as: SIMD2<Double>.self) - batchMean
+            squaresLow += low * low
+            squaresHigh += high * high
             index &+= 4
         }
         while index < count {
             let d = values[index] - batchMean
-            q0 += d * d
+            squaresLow[0] += d * d
             index &+= 1
         }
-        let batchSquares = (q0 + q1) + (q2 + q3)
+        let batchSquares = (squaresLow[0] + squaresLow[1]) + (squaresHigh[0] + squaresHigh[1])
         let width = settledWidth
         if width > 0 {
             let difference = batchMean - settledTotal / width
@@ -455,7 +447,14 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
         settledTotal += batchTotal
         settledWidth = width + batchCount
-        settledMagnitude += (a0 + a1) + (a2 + a3)
+        settledMagnitude += (magnitudeLow[0] + magnitudeLow[1]) + (magnitudeHigh[0] + magnitudeHigh[1])
+    }
+
+    /// |x| in each lane: the sign bits cleared (one mask; the standard library's lane-wise operations would test
+    /// each lane for NaN).
+    @inline(__always)
+    private static func magnitudes(_ x: SIMD2<Double>) -> SIMD2<Double> {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD2<UInt64>.self) & SIMD2(repeating: ~(1 << 63)), to: SIMD2<Double>.self)
     }
 
     /// Raw views of the bucket arrays during one settlement.
@@ -542,6 +541,10 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             while arriving > 0 {
                 swap(&incoming, &outgoing)
                 touched = level
+                if arriving == 1 && level < configuration.maxLevels - 1 {
+                    touched = carry(incoming, into: level, halfInverse: halfInverse, store)
+                    break
+                }
                 if level == configuration.maxLevels - 1 {
                     let arrivingPairs = UnsafePointer(incoming)
                     capLevel(level, count: arriving, store) { j in (arrivingPairs[2 * j], arrivingPairs[2 * j + 1]) }
@@ -563,6 +566,56 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
     }
 
+    /// Adds one bucket to a level above 0 and below the cap, as River does: a full level merges its two oldest and
+    /// passes the result up, and so on. The same buckets and operations as `mergeLevel` with one arrival, without
+    /// its copies through scratch: after a steady batch (`insertSteadyBatch`) every level from 5 up receives at most
+    /// one bucket. Returns the highest level changed.
+    private mutating func carry(
+        _ bucket: UnsafePointer<Double>,
+        into first: Int,
+        halfInverse firstHalfInverse: Double,
+        _ store: BucketStore
+    ) -> Int {
+        var total = bucket[0]
+        var variance = bucket[1]
+        var level = first
+        var halfInverse = firstHalfInverse
+        while true {
+            if level == configuration.maxLevels - 1 {
+                capLevel(level, count: 1, store) { _ in (total, variance) }
+                return level
+            }
+            let existing = store.level(level)
+            let e = Int(store.counts[level])
+            if e < perLevel {
+                existing[2 &* e] = total
+                existing[2 &* e &+ 1] = variance
+                store.counts[level] = Int32(e &+ 1)
+                return level
+            }
+            // A full level: its two oldest merge and leave; the others move down and the arrival goes last.
+            let merged = Self.merged(existing, existing + 2, halfInverse: halfInverse)
+            var slot = 0
+            while slot &+ 2 < e {
+                existing[2 &* slot] = existing[2 &* (slot &+ 2)]
+                existing[2 &* slot &+ 1] = existing[2 &* (slot &+ 2) &+ 1]
+                slot &+= 1
+            }
+            existing[2 &* slot] = total
+            existing[2 &* slot &+ 1] = variance
+            // The slot no longer used is cleared, so that equal windows have equal arrays.
+            existing[2 &* (slot &+ 1)] = 0
+            existing[2 &* (slot &+ 1) &+ 1] = 0
+            store.counts[level] = Int32(e &- 1)
+            if level &+ 1 >= levels {
+                levels = level &+ 2
+            }
+            (total, variance) = merged
+            level &+= 1
+            halfInverse *= 0.5
+        }
+    }
+
     /// River's merge of two buckets of size `size` (`AdaptiveWindowing::compress_buckets`): the total is the sum,
     /// the variance `v₀ + v₁ + size/2 · (μ₀ − μ₁)²` with `μᵢ = totalᵢ / size`. Since `1/size` is a power of two,
     /// River's `size·0.5·(t₀/size − t₁/size)²` equals `(t₀ − t₁)² · (0.5/size)` bit for bit (scaling by a power of
@@ -574,11 +627,20 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         halfInverse: Double,
         into merged: UnsafeMutablePointer<Double>
     ) {
+        (merged[0], merged[1]) = self.merged(first, second, halfInverse: halfInverse)
+    }
+
+    /// `merge(_:_:halfInverse:into:)`, returning the merged bucket.
+    @inline(__always)
+    private static func merged(
+        _ first: UnsafePointer<Double>,
+        _ second: UnsafePointer<Double>,
+        halfInverse: Double
+    ) -> (total: Double, variance: Double) {
         let t0 = first[0]
         let t1 = second[0]
         let difference = t0 - t1
-        merged[0] = t0 + t1
-        merged[1] = first[1] + second[1] + difference * difference * halfInverse
+        return (t0 + t1, first[1] + second[1] + difference * difference * halfInverse)
     }
 
     /// Moves what a level keeps to its front, oldest first: existing buckets from `from` on, then the arriving
