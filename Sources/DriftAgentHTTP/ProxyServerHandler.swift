@@ -13,7 +13,7 @@ import NIOSSL
 ///
 /// Both directions stream: request parts are written upstream as they arrive and response parts to the client as
 /// they arrive, and each side stops being read while the other cannot take more (back-pressure through `read`).
-/// Timeouts are one scheduled task per exchange on the loop: the response head within ``ProxyRelay``'s
+/// Timeouts are one scheduled task per connection on the loop: the response head within ``ProxyRelay``'s
 /// `responseHeadTimeout`, then no silence longer than `readTimeout` in the body. Once the response end is written
 /// to the client, the exchange is recorded by ``ProxyRecorder``.
 final class ProxyServerHandler: ChannelDuplexHandler {
@@ -173,7 +173,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             clientKeepAlive: head.isKeepAlive && !quiescing
         )
         self.exchange = exchange
-        armTimer(at: exchange.start + relay.responseHeadTimeout)
+        armTimer(notAfter: exchange.start + relay.responseHeadTimeout)
         send(.head(relay.upstreamHead(for: head, requestID: requestID, idFromClient: fromClient != nil)))
     }
 
@@ -363,10 +363,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             self.exchange?.clientKeepAlive = keepAlive
             self.exchange?.responseHeadSent = true
             self.exchange?.lastUpstreamRead = now
-            if timerDeadline > now + relay.readTimeout {
-                cancelTimer()
-                armTimer(at: now + relay.readTimeout)
-            }
+            armTimer(notAfter: now + relay.readTimeout)
             context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
             clientNeedsFlush = true
         case .body(let buffer):
@@ -440,7 +437,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// request at once, from inside the write.
     private func finish(outcome: Outcome, readPredictions: Bool, ending: Ending) {
         guard let context, var finished = exchange else { return }
-        cancelTimer()
+        // The timer stays armed: when it fires with no exchange running it just lapses, and a later exchange
+        // re-arms it as needed. Cancelling and scheduling it for every request cost two heap operations each.
         if case .responseEnd = ending, finished.upstreamKeepAlive, finished.requestEndSent {
             // The upstream connection carries the next request.
         } else {
@@ -492,6 +490,13 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     // MARK: Timeouts
 
+    /// Makes sure the timer fires no later than `deadline` (one timer per connection, shared by its exchanges).
+    private func armTimer(notAfter deadline: NIODeadline) {
+        guard timer == nil || timerDeadline > deadline else { return }
+        cancelTimer()
+        armTimer(at: deadline)
+    }
+
     private func armTimer(at deadline: NIODeadline) {
         guard let context else { return }
         timerDeadline = deadline
@@ -506,7 +511,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         timerDeadline = .distantFuture
     }
 
-    /// The exchange's deadline passed: 504 when the head or the next body part is overdue, else re-armed.
+    /// The timer's deadline passed: 504 when the current exchange's head or next body part is overdue, else re-armed
+    /// for when it will be; nothing when no exchange is running.
     private func timerFired() {
         timer = nil
         timerDeadline = .distantFuture

@@ -263,6 +263,33 @@ struct ProxyTests {
         }
     }
 
+    @Test("On a kept-alive connection the response timeout counts from each request, not from the first")
+    func timeoutPerRequest() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.upstreamTimeout = .seconds(1) }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let connection = try RawHTTPConnection(port: harness.proxyPort)
+            func request(_ path: String, id: String) throws -> RawHTTPConnection.Response {
+                let body = #"{"instances": [[1]]}"#
+                try connection.send(
+                    "POST \(path) HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: \(id)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                )
+                return try connection.readResponse()
+            }
+            #expect(try request("/v1/models/iris:predict", id: "quick").status == 200)
+            // The connection's timer was armed for the first request; the second starts well after it, so a timer
+            // still counting from the first would cut the second one short.
+            try await Task.sleep(for: .milliseconds(600))
+            let start = ContinuousClock.now
+            let slow = try request("/slow?seconds=3", id: "slow")
+            let waited = ContinuousClock.now - start
+            #expect(slow.status == 504)
+            #expect(waited >= .milliseconds(950), "the 504 came \(waited) after the request, before its timeout")
+            let events = try await harness.sink.waitForEvents(2)
+            #expect(events.map(\.outcome) == [.ok, .error(code: 504)])
+        }
+    }
+
     @Test("A response body that stalls past the read timeout is cut off and recorded as a 504")
     func stalledBody() async throws {
         let configure: (inout ReverseProxyConfiguration) -> Void = { $0.upstreamReadTimeout = .milliseconds(500) }
