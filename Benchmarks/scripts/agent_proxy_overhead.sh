@@ -6,10 +6,14 @@
 # each connection, and the rates reached are reported. While the proxy carries the 10k/s load, the agent's
 # resident memory (VmRSS, and VmHWM for the peak) is read from /proc.
 #
+# A second reference runs in the same loop: nginx itself as a reverse proxy (keep-alive to the same model), the
+# floor a separate proxy process reaches on this machine. Its added latency is printed beside the agent's.
+#
 # Usage: bash Benchmarks/scripts/agent_proxy_overhead.sh [seconds per run, default 15]
-# Environment: DRIFTWATCH=path uses that driftwatch executable instead of building one; BASELINE=path also runs a
-# second agent from another executable (e.g. the previous release) beside it, measured in the same loop, so a
-# change is compared with what it replaces on the same machine at the same load.
+# Environment: DRIFTWATCH=path uses that executable (`driftwatch` or `driftwatch-agent`) as the agent instead of
+# building one; COLLECTOR=path runs the collector from that `driftwatch` (default: DRIFTWATCH, which must then be
+# `driftwatch`); BASELINE=path also runs a second agent from another executable (e.g. the previous release) beside
+# it, measured in the same loop, so a change is compared with what it replaces on the same machine at the same load.
 # Needs: wrk and nginx (apt-get install wrk nginx-light), a release build of driftwatch (built here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,11 +28,15 @@ else
     driftwatch="$(swift build -c release --scratch-path .build-release --show-bin-path)/driftwatch"
 fi
 
+collector="${COLLECTOR:-$driftwatch}"
+
 work="$(mktemp -d)"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    for pidfile in "$work/nginx.pid" "$work/nginx-proxy.pid"; do
+        [[ -f "$pidfile" ]] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    done
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -57,7 +65,32 @@ http {
 NGINX
 nginx -c "$work/nginx.conf"
 
-"$driftwatch" collector --ingest 'tcp://127.0.0.1:*' --alerts 'tcp://127.0.0.1:*' --http 127.0.0.1:0 \
+# The reference proxy: nginx forwarding to the same model over kept-alive connections, as a production nginx in
+# front of a model server is configured.
+proxy_port="$(free_port)"
+cat > "$work/nginx-proxy.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx-proxy.pid;
+error_log $work/nginx/proxy-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx;
+    keepalive_requests 1000000;
+    upstream model { server 127.0.0.1:$model_port; keepalive 64; }
+    server {
+        listen 127.0.0.1:$proxy_port;
+        location / {
+            proxy_pass http://model;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+NGINX
+nginx -c "$work/nginx-proxy.conf"
+
+"$collector" collector --ingest 'tcp://127.0.0.1:*' --alerts 'tcp://127.0.0.1:*' --http 127.0.0.1:0 \
     2> "$work/collector.log" &
 pids+=("$!")
 for _ in $(seq 1 100); do grep -q "zmq.ingest=" "$work/collector.log" && break; sleep 0.1; done
@@ -138,6 +171,10 @@ printf "%-12s %-10s %12s %12s %12s\n" "connections" "path" "requests/s" "p50 µs
 for connections in 1 10; do
     read -r direct_rate direct_p50 direct_p99 < <(measure "http://127.0.0.1:$model_port/v1/models/bench:predict" "$connections")
     printf "%-12s %-10s %12s %12s %12s\n" "$connections" direct "$direct_rate" "$direct_p50" "$direct_p99"
+    read -r nginx_rate nginx_p50 nginx_p99 < <(measure "http://127.0.0.1:$proxy_port/v1/models/bench:predict" "$connections")
+    printf "%-12s %-10s %12s %12s %12s\n" "$connections" nginx-proxy "$nginx_rate" "$nginx_p50" "$nginx_p99"
+    printf "%-12s %-10s %12s %12s %12s\n" "$connections" "added" "" \
+        "$(( nginx_p50 - direct_p50 ))" "$(( nginx_p99 - direct_p99 ))"
     for index in "${!paths[@]}"; do
         path="${paths[$index]}"
         read -r proxy_rate proxy_p50 proxy_p99 < <(
