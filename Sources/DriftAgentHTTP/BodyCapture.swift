@@ -1,21 +1,18 @@
 import NIOCore
-import Synchronization
 
 /// A capped copy of a body as it streams through the proxy, for payload extraction after the exchange.
 ///
-/// Bytes beyond ``limit`` are not kept; the capture is then marked ``Contents/overflowed`` and extraction skipped.
-final class BodyCapture: Sendable {
-    /// What was captured.
-    struct Contents {
-        /// The bytes kept (all of the body unless it overflowed).
-        var bytes: [UInt8] = []
-        /// Whether the body was longer than the limit.
-        var overflowed = false
-    }
-
+/// A body that arrives in one chunk (the usual inference request or answer) is kept as that chunk: a reference to
+/// the bytes NIO read, no copy and no allocation while the exchange is in flight. Later chunks are appended to it
+/// (the first append copies). Bytes beyond ``limit`` are not kept; the capture is then marked ``overflowed`` and
+/// extraction skipped.
+struct BodyCapture {
     /// The most bytes kept.
     let limit: Int
-    private let state = Mutex(Contents())
+    /// The bytes kept (all of the body so far unless it overflowed).
+    private(set) var buffer: ByteBuffer?
+    /// Whether the body was longer than the limit.
+    private(set) var overflowed = false
 
     /// Creates an empty capture.
     /// - Parameter limit: the most bytes kept.
@@ -24,18 +21,21 @@ final class BodyCapture: Sendable {
     }
 
     /// Appends a chunk, or marks the capture overflowed when it would pass the limit.
-    func append(_ buffer: ByteBuffer) {
-        state.withLock { contents in
-            guard !contents.overflowed else { return }
-            guard contents.bytes.count + buffer.readableBytes <= limit else {
-                contents.overflowed = true
-                contents.bytes = []
-                return
-            }
-            buffer.withUnsafeReadableBytes { contents.bytes.append(contentsOf: $0) }
+    mutating func append(_ chunk: ByteBuffer) {
+        guard !overflowed else { return }
+        guard (buffer?.readableBytes ?? 0) + chunk.readableBytes <= limit else {
+            overflowed = true
+            buffer = nil
+            return
+        }
+        if buffer == nil {
+            buffer = chunk
+        } else {
+            var chunk = chunk
+            buffer?.writeBuffer(&chunk)
         }
     }
 
-    /// The captured contents.
-    var contents: Contents { state.withLock { $0 } }
+    /// The bytes kept, copied out for the extractor.
+    var bytes: [UInt8] { buffer.map { Array($0.readableBytesView) } ?? [] }
 }

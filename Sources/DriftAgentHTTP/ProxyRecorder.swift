@@ -25,11 +25,11 @@ struct ProxyRecorder: Sendable {
     func record(_ exchange: ProxyExchange, latency: Duration, outcome: Outcome, readPredictions: Bool) {
         var failure: ExtractionFailure?
         var records: [ExtractedRecord] = []
-        if let request = exchange.requestCapture?.contents {
+        if let request = exchange.requestCapture {
             if request.overflowed {
                 failure = .requestTooLarge
             } else {
-                let response = readPredictions ? exchange.responseCapture?.contents : nil
+                let response = readPredictions ? exchange.responseCapture : nil
                 let extraction = extractor.extract(
                     request: request.bytes,
                     response: response?.overflowed == false ? response?.bytes : nil

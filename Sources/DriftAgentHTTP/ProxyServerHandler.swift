@@ -87,8 +87,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         case .head(let head):
             startExchange(head)
         case .body(let buffer):
-            guard let exchange, !exchange.responseFinished else { return }
-            exchange.requestCapture?.append(buffer)
+            guard exchange?.responseFinished == false else { return }
+            // Mutated in place, with no copy of the exchange alive: the capture must not be copied on write.
+            exchange?.requestCapture?.append(buffer)
             send(.body(.byteBuffer(buffer)))
         case .end:
             guard let exchange else { return }
@@ -334,7 +335,17 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     /// A part of the upstream's response: forwarded to the client as it comes.
     func upstreamRead(_ part: HTTPClientResponsePart, from handler: UpstreamHandler) {
-        guard isCurrent(handler), let context, let exchange, !exchange.responseFinished else { return }
+        guard isCurrent(handler), let context, exchange?.responseFinished == false else { return }
+        if case .body(let buffer) = part {
+            // Mutated in place, with no copy of the exchange alive: the capture must not be copied on write.
+            exchange?.responseCapture?.append(buffer)
+            exchange?.lastUpstreamRead = .now()
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            clientNeedsFlush = true
+            if !context.channel.isWritable { handler.pauseReading() }
+            return
+        }
+        guard let exchange else { return }
         switch part {
         case .head(let head) where head.status.code < 200:
             // An informational answer (the decoder never gives 101 here: no upgrade is offered upstream).
@@ -366,12 +377,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             armTimer(notAfter: now + relay.readTimeout)
             context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
             clientNeedsFlush = true
-        case .body(let buffer):
-            exchange.responseCapture?.append(buffer)
-            self.exchange?.lastUpstreamRead = .now()
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            clientNeedsFlush = true
-            if !context.channel.isWritable { handler.pauseReading() }
+        case .body:
+            break  // handled above
         case .end:
             let status = exchange.status ?? 502
             finish(
