@@ -165,6 +165,12 @@ public struct AgentMetrics: Sendable {
                 ]
             )
             series(
+                "proxy_upstream_idle_closes_total",
+                "counter",
+                "Upstream connections closed instead of reused because they had been idle too long.",
+                [("", Double(proxy.upstreamIdleCloses))]
+            )
+            series(
                 "proxy_not_recorded_total",
                 "counter",
                 "Requests forwarded without recording an event, by reason.",

@@ -8,6 +8,9 @@ public struct ProxyCountersSnapshot: Sendable, Hashable {
     public var upstreamTimeouts: Int = 0
     /// Requests that could not reach the upstream: connection refused or reset (502 to the client).
     public var upstreamConnectionFailures: Int = 0
+    /// Upstream connections closed by the proxy because they had been idle longer than the idle timeout when the
+    /// next request came (it then opened a new one).
+    public var upstreamIdleCloses: Int = 0
     /// Requests not recorded because of the sampling rate.
     public var sampledOut: Int = 0
     /// Requests not recorded because their method is not recorded (e.g. health checks with GET).

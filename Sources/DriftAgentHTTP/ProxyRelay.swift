@@ -32,6 +32,7 @@ final class ProxyRelay: Sendable {
     let responseHeadTimeout: TimeAmount
     let readTimeout: TimeAmount
     let connectTimeout: TimeAmount
+    let idleTimeout: TimeAmount
     private let openUpstreamConnections = Atomic<Int>(0)
 
     /// Builds the shared state.
@@ -65,6 +66,7 @@ final class ProxyRelay: Sendable {
         self.responseHeadTimeout = TimeAmount(configuration.upstreamTimeout)
         self.readTimeout = TimeAmount(configuration.upstreamReadTimeout)
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
+        self.idleTimeout = TimeAmount(configuration.upstreamIdleTimeout)
     }
 
     /// Counts a new request and decides whether it is recorded: its method is recorded and its id is sampled.

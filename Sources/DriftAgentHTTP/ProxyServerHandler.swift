@@ -55,6 +55,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline = NIODeadline.distantFuture
     private var requestIDs = RequestIDGenerator()
+    /// When the upstream connection's last response ended (it is idle since then), while it is kept for reuse.
+    private var upstreamIdleSince: NIODeadline?
 
     /// Creates the handler of one client connection.
     init(relay: ProxyRelay) {
@@ -163,6 +165,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     /// Starts an exchange: decides recording, forwards the head, arms the response-head timeout.
     private func startExchange(_ head: HTTPRequestHead) {
+        retireIdleUpstream()
         let fromClient = head.headers.first(name: relay.requestIDHeader)
         let requestID = fromClient ?? requestIDs.uuidString()
         let recorded = relay.admit(method: head.method, requestID: requestID)
@@ -324,6 +327,19 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private func closeUpstream() {
         if case .ready(let handler) = upstream { handler.close() }
         upstream = .none
+        upstreamIdleSince = nil
+    }
+
+    /// Closes the upstream connection when it has been idle longer than the idle timeout, so that the next request
+    /// opens a new one: the model server may be closing it at this very moment, and a request written into a
+    /// connection the server closes is lost (502). Checked when a request starts; no timer.
+    private func retireIdleUpstream() {
+        guard let since = upstreamIdleSince else { return }
+        upstreamIdleSince = nil
+        if case .ready = upstream, NIODeadline.now() - since > relay.idleTimeout {
+            closeUpstream()
+            relay.counters.update { $0.upstreamIdleCloses += 1 }
+        }
     }
 
     private func isCurrent(_ handler: UpstreamHandler) -> Bool {
@@ -412,6 +428,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     func upstreamClosed(_ handler: UpstreamHandler) {
         guard isCurrent(handler) else { return }
         upstream = .none
+        upstreamIdleSince = nil
         resumeClientReads()
         if let exchange, !exchange.responseFinished {
             failUpstream(timedOut: false, reason: "the connection closed before the response ended")
@@ -448,6 +465,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         // re-arms it as needed. Cancelling and scheduling it for every request cost two heap operations each.
         if case .responseEnd = ending, finished.upstreamKeepAlive, finished.requestEndSent {
             // The upstream connection carries the next request.
+            upstreamIdleSince = .now()
         } else {
             closeUpstream()
         }

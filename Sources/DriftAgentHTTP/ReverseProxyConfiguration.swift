@@ -36,6 +36,11 @@ public struct ReverseProxyConfiguration: Sendable {
     public var upstreamReadTimeout: Duration
     /// How long to wait for a connection to the upstream (default 5 s); then 502.
     public var connectTimeout: Duration
+    /// How long an upstream connection may sit idle and still carry the next request (default 1 s); an older one is
+    /// closed and a new one opened. Model servers close idle connections themselves (gunicorn after 2 s, uvicorn
+    /// after 5 s), and a request written just as the server closes is lost with a 502: keep this below the model
+    /// server's own keep-alive timeout.
+    public var upstreamIdleTimeout: Duration
     /// The most upstream connections open at once (default 64); a request beyond it is answered 503 at once.
     public var maximumUpstreamConnections: Int
     /// How features and predictions are read from the bodies.
@@ -58,6 +63,7 @@ public struct ReverseProxyConfiguration: Sendable {
     ///   - upstreamTimeout: the wait for the response head.
     ///   - upstreamReadTimeout: the longest silence in the response body.
     ///   - connectTimeout: the wait for a connection.
+    ///   - upstreamIdleTimeout: the longest idle time after which an upstream connection is still reused.
     ///   - maximumUpstreamConnections: the connection pool size.
     ///   - extraction: the payload extraction settings.
     public init(
@@ -74,6 +80,7 @@ public struct ReverseProxyConfiguration: Sendable {
         upstreamTimeout: Duration = .seconds(30),
         upstreamReadTimeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(5),
+        upstreamIdleTimeout: Duration = .seconds(1),
         maximumUpstreamConnections: Int = 64,
         extraction: PayloadExtractor.Configuration = .init()
     ) {
@@ -90,6 +97,7 @@ public struct ReverseProxyConfiguration: Sendable {
         self.upstreamTimeout = upstreamTimeout
         self.upstreamReadTimeout = upstreamReadTimeout
         self.connectTimeout = connectTimeout
+        self.upstreamIdleTimeout = upstreamIdleTimeout
         self.maximumUpstreamConnections = maximumUpstreamConnections
         self.extraction = extraction
     }
@@ -113,7 +121,9 @@ public struct ReverseProxyConfiguration: Sendable {
         guard captureLimitBytes >= 0 else {
             throw .invalidConfiguration("capture limit \(captureLimitBytes): expected 0 or more bytes")
         }
-        guard upstreamTimeout > .zero, upstreamReadTimeout > .zero, connectTimeout > .zero else {
+        guard upstreamTimeout > .zero, upstreamReadTimeout > .zero, connectTimeout > .zero,
+            upstreamIdleTimeout > .zero
+        else {
             throw .invalidConfiguration("timeouts must be longer than zero")
         }
         guard maximumUpstreamConnections >= 1 else {

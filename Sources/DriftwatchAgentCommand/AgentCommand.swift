@@ -78,6 +78,14 @@ public struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Reverse proxy: seconds to wait for the model's answer before answering 504.")
     var upstreamTimeout: Double = 30
 
+    @Option(
+        help: """
+            Reverse proxy: seconds an idle connection to the model may wait and still carry the next request; \
+            keep it below the model server's keep-alive timeout (gunicorn: 2, uvicorn: 5).
+            """
+    )
+    var upstreamIdleTimeout: Double = 1
+
     @Option(help: "JSON lines over UDP on a loopback HOST:PORT (port 0 picks one).")
     var udp: String?
 
@@ -205,6 +213,7 @@ public struct AgentCommand: AsyncParsableCommand {
         }
         guard (0...1).contains(sampleRate) else { throw ValidationError("--sample-rate must be from 0 to 1.") }
         guard upstreamTimeout > 0 else { throw ValidationError("--upstream-timeout must be positive.") }
+        guard upstreamIdleTimeout > 0 else { throw ValidationError("--upstream-idle-timeout must be positive.") }
         guard spoolMaxMB >= 1 else { throw ValidationError("--spool-max-mb must be at least 1.") }
         guard flushInterval >= 1 else { throw ValidationError("--flush-interval must be at least 1 ms.") }
         guard sampleInterval > 0 else { throw ValidationError("--sample-interval must be positive.") }
@@ -330,7 +339,8 @@ public struct AgentCommand: AsyncParsableCommand {
                 listenPort: port,
                 requestIDHeader: requestIDHeader,
                 samplingRate: sampleRate,
-                upstreamTimeout: .milliseconds(Int64(upstreamTimeout * 1000))
+                upstreamTimeout: .milliseconds(Int64(upstreamTimeout * 1000)),
+                upstreamIdleTimeout: .milliseconds(Int64(upstreamIdleTimeout * 1000))
             )
             proxySettings.extraction = try extractionSettings()
             proxySettings.tls = proxyTLS ? tls : nil

@@ -512,6 +512,29 @@ struct ProxyTests {
         }
     }
 
+    @Test("An upstream connection idle longer than the idle timeout is not reused: the next request opens a new one")
+    func idleUpstreamRetired() async throws {
+        let upstream = try ScriptedUpstream()
+        defer { upstream.stop() }
+        let configure: (inout ReverseProxyConfiguration) -> Void = { $0.upstreamIdleTimeout = .milliseconds(300) }
+        try await ProxyHarness.with(upstream: "http://127.0.0.1:\(upstream.port)", configure: configure) { harness in
+            let connection = try RawHTTPConnection(port: harness.proxyPort)
+            func get() throws -> String {
+                try connection.send("GET /model HTTP/1.1\r\nHost: proxy\r\n\r\n")
+                return try connection.readResponse().text
+            }
+            // Back to back: one upstream connection carries both.
+            #expect(try get() == "ok 1")
+            #expect(try get() == "ok 1")
+            // Idle past the timeout (the scripted upstream itself never closes it): retired, a new one opened.
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(try get() == "ok 2")
+            #expect(try get() == "ok 2")
+            #expect(upstream.connections == 2)
+            #expect(harness.proxy.counters.upstreamIdleCloses == 1)
+        }
+    }
+
     @Test("A HEAD answer without Content-Length reaches the client without a body, and the connection goes on")
     func headWithoutLength() async throws {
         let upstream = try ScriptedUpstream()
