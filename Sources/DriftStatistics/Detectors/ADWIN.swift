@@ -393,51 +393,44 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// additions, which were a fifth of an update's time. The pairwise update is the same quantity in exact
     /// arithmetic (and no less accurate in floating point); it differs from River's in the last bits only, which
     /// the cut test, a comparison against a bound, does not notice: the golden streams and ADWINEquivalenceTests
-    /// hold the alarms to River's. The sums run over four interleaved accumulators, two pairs of SIMD lanes.
+    /// hold the alarms to River's. The sums run over eight interleaved accumulators, the lanes of a SIMD vector.
     private mutating func accumulate(_ values: UnsafePointer<Double>, count: Int) {
         guard count > 0 else {
             return
         }
-        // Four accumulators, as two pairs of lanes: values 4i and 4i + 1 go to `low`, 4i + 2 and 4i + 3 to `high`.
+        // Eight accumulators, one per SIMD lane (value 8i + j goes to lane j), so that the chains of dependent
+        // additions are four long for a batch of 32.
         let raw = UnsafeRawPointer(values)
-        var sumLow = SIMD2<Double>()
-        var sumHigh = SIMD2<Double>()
-        var magnitudeLow = SIMD2<Double>()
-        var magnitudeHigh = SIMD2<Double>()
+        var sums = SIMD8<Double>()
+        var magnitudes = SIMD8<Double>()
         var index = 0
-        while index &+ 4 <= count {
-            let low = raw.loadUnaligned(fromByteOffset: index &* 8, as: SIMD2<Double>.self)
-            let high = raw.loadUnaligned(fromByteOffset: (index &+ 2) &* 8, as: SIMD2<Double>.self)
-            sumLow += low
-            sumHigh += high
-            magnitudeLow += Self.magnitudes(low)
-            magnitudeHigh += Self.magnitudes(high)
-            index &+= 4
+        while index &+ 8 <= count {
+            let chunk = raw.loadUnaligned(fromByteOffset: index &* 8, as: SIMD8<Double>.self)
+            sums += chunk
+            magnitudes += Self.magnitudes(chunk)
+            index &+= 8
         }
         while index < count {
-            sumLow[0] += values[index]
-            magnitudeLow[0] += abs(values[index])
+            sums[0] += values[index]
+            magnitudes[0] += abs(values[index])
             index &+= 1
         }
-        let batchTotal = (sumLow[0] + sumLow[1]) + (sumHigh[0] + sumHigh[1])
+        let batchTotal = Self.laneSum(sums)
         let batchCount = Double(count)
         let batchMean = batchTotal / batchCount
-        var squaresLow = SIMD2<Double>()
-        var squaresHigh = SIMD2<Double>()
+        var squares = SIMD8<Double>()
         index = 0
-        while index &+ 4 <= count {
-            let low = raw.loadUnaligned(fromByteOffset: index &* 8, as: SIMD2<Double>.self) - batchMean
-            let high = raw.loadUnaligned(fromByteOffset: (index &+ 2) &* 8, as: SIMD2<Double>.self) - batchMean
-            squaresLow += low * low
-            squaresHigh += high * high
-            index &+= 4
+        while index &+ 8 <= count {
+            let deviations = raw.loadUnaligned(fromByteOffset: index &* 8, as: SIMD8<Double>.self) - batchMean
+            squares += deviations * deviations
+            index &+= 8
         }
         while index < count {
             let d = values[index] - batchMean
-            squaresLow[0] += d * d
+            squares[0] += d * d
             index &+= 1
         }
-        let batchSquares = (squaresLow[0] + squaresLow[1]) + (squaresHigh[0] + squaresHigh[1])
+        let batchSquares = Self.laneSum(squares)
         let width = settledWidth
         if width > 0 {
             let difference = batchMean - settledTotal / width
@@ -447,14 +440,20 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
         settledTotal += batchTotal
         settledWidth = width + batchCount
-        settledMagnitude += (magnitudeLow[0] + magnitudeLow[1]) + (magnitudeHigh[0] + magnitudeHigh[1])
+        settledMagnitude += Self.laneSum(magnitudes)
     }
 
     /// |x| in each lane: the sign bits cleared (one mask; the standard library's lane-wise operations would test
     /// each lane for NaN).
     @inline(__always)
-    private static func magnitudes(_ x: SIMD2<Double>) -> SIMD2<Double> {
-        unsafeBitCast(unsafeBitCast(x, to: SIMD2<UInt64>.self) & SIMD2(repeating: ~(1 << 63)), to: SIMD2<Double>.self)
+    private static func magnitudes(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & SIMD8(repeating: ~(1 << 63)), to: SIMD8<Double>.self)
+    }
+
+    /// The sum of the lanes, pairwise.
+    @inline(__always)
+    private static func laneSum(_ x: SIMD8<Double>) -> Double {
+        ((x[0] + x[1]) + (x[2] + x[3])) + ((x[4] + x[5]) + (x[6] + x[7]))
     }
 
     /// Raw views of the bucket arrays during one settlement.
@@ -1097,6 +1096,29 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             position = ScanPosition(level: level, bridge: bridge, n0Events: n0Events)
             staleSummaries = stale
         }
+        // The levels that rarely change, from their summaries (summaryFloor ≥ 1, so level 0 is not among them).
+        while level >= summaryFloor {
+            let count = Int(store.counts[level])
+            if count > 0 {
+                let summary = store.summary(level)
+                if stale & (UInt64(1) &<< UInt64(level)) != 0 {
+                    Self.summarise(store.level(level), count: count, into: summary)
+                    stale &= ~(UInt64(1) &<< UInt64(level))
+                }
+                let levelEvents = count &<< level
+                let levelDeviation = summary[0] - Double(levelEvents) * screen.mean
+                let peak = abs(bridge) + summary[1] + abs(levelDeviation)
+                let firstN0 = Double(n0Events &+ (1 &<< level))
+                let lastN0 = Double(n0Events &+ levelEvents)
+                guard screen.passes(peak: peak, firstN0: firstN0, lastN0: lastN0) else {
+                    return
+                }
+                bridge += levelDeviation
+                n0Events &+= levelEvents
+            }
+            level &-= 1
+        }
+        // The levels that receive buckets at nearly every batch, from their running sums.
         while level >= 0 {
             if level == Self.steadyLevels &- 1 && isSteady(store)
                 && Self.steadyLevelsPass(store, screen, bridge: bridge, n0Events: n0Events)
@@ -1108,21 +1130,13 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             let count = Int(store.counts[level]) &- (level == 0 ? 1 : 0)
             let sizeEvents = 1 &<< level
             if count > 0 {
-                let totals = store.level(level)
-                let peak: Double
-                let levelDeviation: Double
-                if level < summaryFloor {
-                    let step = Double(sizeEvents) * screen.mean
-                    (peak, levelDeviation) = Self.largestExcursion(totals, count: count, step: step, from: bridge)
-                } else {
-                    let summary = store.summary(level)
-                    if stale & (UInt64(1) &<< UInt64(level)) != 0 {
-                        Self.summarise(totals, count: count, into: summary)
-                        stale &= ~(UInt64(1) &<< UInt64(level))
-                    }
-                    levelDeviation = summary[0] - Double(count &* sizeEvents) * screen.mean
-                    peak = abs(bridge) + summary[1] + abs(levelDeviation)
-                }
+                let step = Double(sizeEvents) * screen.mean
+                let (peak, levelDeviation) = Self.largestExcursion(
+                    store.level(level),
+                    count: count,
+                    step: step,
+                    from: bridge
+                )
                 let firstN0 = Double(n0Events &+ sizeEvents)
                 let lastN0 = Double(n0Events &+ count &* sizeEvents)
                 guard screen.passes(peak: peak, firstN0: firstN0, lastN0: lastN0) else {
