@@ -62,11 +62,19 @@ final class ProxyRelay: Sendable {
         self.sampler = RequestSampler(rate: configuration.samplingRate)
         self.logger = logger
         self.serverTLS = try configuration.tls.map { try NIOSSLContext(configuration: $0.configuration) }
-        self.clientTLS = target.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        self.clientTLS = target.tls ? try NIOSSLContext(configuration: Self.upstreamTLS(configuration)) : nil
         self.responseHeadTimeout = TimeAmount(configuration.upstreamTimeout)
         self.readTimeout = TimeAmount(configuration.upstreamReadTimeout)
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
         self.idleTimeout = TimeAmount(configuration.upstreamIdleTimeout)
+    }
+
+    /// TLS towards an `https://` upstream: certificate and host name verified, against the system's trust store or
+    /// the configured CA file.
+    static func upstreamTLS(_ configuration: ReverseProxyConfiguration) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let file = configuration.upstreamCAFile { tls.trustRoots = .file(file) }
+        return tls
     }
 
     /// Counts a new request and decides whether it is recorded: its method is recorded and its id is sampled.

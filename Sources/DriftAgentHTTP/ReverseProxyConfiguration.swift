@@ -1,4 +1,5 @@
 import DriftHTTPSecurity
+import NIOSSL
 
 /// The settings of the agent's HTTP reverse proxy (`driftwatch agent --listen … --upstream …`).
 ///
@@ -47,6 +48,10 @@ public struct ReverseProxyConfiguration: Sendable {
     public var extraction: PayloadExtractor.Configuration
     /// TLS for the listener (the model's clients then speak HTTPS to the proxy); nil listens in plain HTTP.
     public var tls: HTTPServerTLS? = nil
+    /// For an `https://` upstream: a PEM file of the CA certificates (or the self-signed certificate) to trust
+    /// instead of the system's trust store, for a model server with a certificate from a private CA; nil trusts
+    /// the system's store.
+    public var upstreamCAFile: String? = nil
 
     /// Creates a configuration.
     /// - Parameters:
@@ -128,6 +133,14 @@ public struct ReverseProxyConfiguration: Sendable {
         }
         guard maximumUpstreamConnections >= 1 else {
             throw .invalidConfiguration("maximum upstream connections: expected 1 or more")
+        }
+        if let upstreamCAFile {
+            guard (try? UpstreamTarget(base: upstreamBase()))?.tls == true else {
+                throw .invalidConfiguration("an upstream CA file needs an https:// upstream, not \(upstream)")
+            }
+            guard let certificates = try? NIOSSLCertificate.fromPEMFile(upstreamCAFile), !certificates.isEmpty else {
+                throw .invalidConfiguration("upstream CA file \(upstreamCAFile): not a readable PEM certificate file")
+            }
         }
         guard extraction.maximumInstances >= 1 else {
             throw .invalidConfiguration("maximum instances: expected 1 or more")

@@ -165,6 +165,15 @@ public struct AgentCommand: AsyncParsableCommand {
     @Flag(help: "Serve the --listen proxy over HTTPS too, with --tls-certificate and --tls-key.")
     var proxyTLS = false
 
+    @Option(
+        help: ArgumentHelp(
+            "For an https:// --upstream: trust only the CA certificates in this PEM file (a private CA, or the model "
+                + "server's self-signed certificate) instead of the system's trust store.",
+            valueName: "file"
+        )
+    )
+    var upstreamCAFile: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -189,6 +198,9 @@ public struct AgentCommand: AsyncParsableCommand {
         }
         guard !proxyTLS || (tlsCertificate != nil && listen != nil) else {
             throw ValidationError("--proxy-tls needs --listen and --tls-certificate with --tls-key.")
+        }
+        guard upstreamCAFile == nil || upstream != nil else {
+            throw ValidationError("--upstream-ca-file needs --upstream.")
         }
         guard collectorKey == nil || curveSecret != nil else {
             throw ValidationError("--collector-key needs --curve-secret (this agent's keys).")
@@ -344,6 +356,7 @@ public struct AgentCommand: AsyncParsableCommand {
             )
             proxySettings.extraction = try extractionSettings()
             proxySettings.tls = proxyTLS ? tls : nil
+            proxySettings.upstreamCAFile = upstreamCAFile
             let proxy: ReverseProxy
             do {
                 proxy = try ReverseProxy(configuration: proxySettings, sink: sink, logger: logger) { bound in

@@ -457,6 +457,71 @@ struct SecurityTests {
         #expect(seen?["events_seen"] as? Int == 1)
     }
 
+    @Test(
+        "An https:// upstream with a private certificate: trusted with --upstream-ca-file; without it the proxy answers 502"
+    )
+    func httpsUpstream() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (certificate, key) = try Self.selfSignedCertificate("model", in: directory)
+        let model = try ChildProcess.startPython(
+            AgentEndToEndTests.pythonFolder.appendingPathComponent("model_server.py"),
+            ["--tls-certificate", certificate, "--tls-key", key]
+        )
+        defer { model.signal(SIGTERM) }
+        #expect(model.waitForOutput(containing: "listening on", timeout: .seconds(60)))
+        let modelPort = try #require(
+            model.standardOutputSoFar.split(separator: "\n").first { $0.hasPrefix("listening on") }?
+                .split(separator: " ").last
+        )
+        let collector = try CollectorProcess(["--config", try QuickDrift.configuration(in: directory)])
+        defer { _ = try? collector.stop() }
+        func proxy(_ name: String, _ extra: [String]) throws -> AgentProcess {
+            try AgentProcess(
+                [
+                    "--collector", collector.ingestEndpoint, "--model", name, "--listen", "127.0.0.1:0",
+                    "--upstream", "https://127.0.0.1:\(modelPort)", "--spool-dir",
+                    directory.appendingPathComponent(name).path,
+                ] + extra,
+                expectProxy: true
+            )
+        }
+        let body = Data(#"{"instances":[[1,2,3,4]]}"#.utf8)
+
+        let trusting = try proxy("trusting", ["--upstream-ca-file", certificate])
+        defer { trusting.process.signal(SIGTERM) }
+        let answer = try await HTTP.request(
+            "POST",
+            "http://\(try #require(trusting.proxyAddress))/v1/models/m:predict",
+            body: body
+        )
+        #expect(answer.status == 200)
+        #expect(answer.body.contains("predictions"), "\(answer.body)")
+        let seen = try await collector.waitForModel("trusting") { ($0["events_seen"] as? Int ?? 0) >= 1 }
+        #expect(seen?["events_seen"] as? Int == 1)
+
+        // The system's trust store does not know the self-signed certificate: no request reaches the model.
+        let untrusting = try proxy("default-trust", [])
+        defer { untrusting.process.signal(SIGTERM) }
+        let refused = try await HTTP.request(
+            "POST",
+            "http://\(try #require(untrusting.proxyAddress))/v1/models/m:predict",
+            body: body
+        )
+        #expect(refused.status == 502)
+
+        let notHTTPS = try ChildProcess.run(
+            ChildProcess.driftwatchExecutable,
+            [
+                "agent", "--collector", collector.ingestEndpoint, "--model", "m", "--listen", "127.0.0.1:0",
+                "--upstream", "http://127.0.0.1:\(modelPort)", "--upstream-ca-file", certificate,
+                "--http", "127.0.0.1:0", "--spool-dir", directory.appendingPathComponent("plain").path,
+            ]
+        )
+        #expect(notHTTPS.status != 0)
+        #expect(notHTTPS.standardError.contains("needs an https:// upstream"), "\(notHTTPS.standardError)")
+    }
+
     @Test("With CURVE, a loopback capture holds no plaintext feature names or values; without it, it does")
     func captureHasNoPlaintext() async throws {
         let directory = try makeTemporaryDirectory()

@@ -17,7 +17,7 @@ Routes:
                                of [name, value]) describe the request received.
   GET  /stream?chunks=N        a chunked response of N JSON pieces forming {"parts": [0, 1, ...]}.
   GET  /stats                  {"connections": accepted connections, "requests": requests served}.
-Prints "listening on <port>" once it accepts connections. Exits on SIGTERM (even when started with signals blocked,
+With --tls-certificate and --tls-key it serves HTTPS only. Prints "listening on <port>" once it accepts connections. Exits on SIGTERM (even when started with signals blocked,
 as children of a multi-threaded test process are) and when its parent process goes away.
 """
 
@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -170,12 +171,18 @@ def exit_when_orphaned(parent):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls-certificate")
+    parser.add_argument("--tls-key")
     arguments = parser.parse_args()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     threading.Thread(target=exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", arguments.port), Handler)
     server.daemon_threads = True
+    if arguments.tls_certificate:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(arguments.tls_certificate, arguments.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("listening on %d" % server.server_address[1], flush=True)
     try:
         server.serve_forever()
