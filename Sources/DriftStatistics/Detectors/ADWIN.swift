@@ -417,7 +417,11 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         }
         let batchTotal = Self.laneSum(sums)
         let batchCount = Double(count)
-        let batchMean = batchTotal / batchCount
+        // A full batch (32 values) multiplies by 1/32 instead of dividing: the same bits (a power of two), without
+        // the division's latency in the chain from the sums to the squares.
+        let batchMean =
+            count == PendingValues.capacity
+            ? batchTotal * (1 / Double(PendingValues.capacity)) : batchTotal / batchCount
         var squares = SIMD8<Double>()
         index = 0
         while index &+ 8 <= count {
@@ -517,14 +521,12 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             return
         }
         // A level receiving `a` buckets passes on at most (a + 1) / 2 merged pairs (it keeps up to maxBuckets):
-        // at most 16 pairs, 32 doubles, leave level 0. Each buffer has `2 · maxBuckets` doubles of headroom in
-        // front for `mergeLevel`.
+        // at most 16 pairs, 32 doubles, leave level 0.
         let carryDoubles = PendingValues.capacity
-        let headroom = 2 &* perLevel
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 &* (headroom &+ carryDoubles)) { scratch in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 &* carryDoubles) { scratch in
             let base = scratch.baseAddress.unsafelyUnwrapped
-            var incoming = base + headroom
-            var outgoing = base + (2 &* headroom &+ carryDoubles)
+            var incoming = base
+            var outgoing = base + carryDoubles
             var arriving: Int
             var level: Int
             if isSteady(batch: count, store) {
@@ -788,38 +790,37 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// River's merges on a level above 0 for the sequence `e` existing buckets + `arriving` ones: pairs from its
     /// front go to `merged` until at most `perLevel` are left, which the level keeps. Returns both counts.
     ///
-    /// `incoming` must have room for `2 · perLevel` doubles before it: the existing buckets are copied there, so
-    /// that the sequence to merge is contiguous and the merge loop reads it straight, without choosing per pair
-    /// between the level's storage and the arrivals.
+    /// Pairs are read where they lie (two existing buckets, the last existing one with the first arrival, or two
+    /// arrivals), like `mergeSingles`: copying the existing buckets in front of the arrivals first would make the
+    /// run contiguous, but the merges would then read back halves of the wide stores just made, which stalls.
     @inline(__always)
     private static func mergeBuckets(
         _ existing: UnsafeMutablePointer<Double>,
         count e: Int,
-        _ incoming: UnsafeMutablePointer<Double>,
+        _ incoming: UnsafePointer<Double>,
         count arriving: Int,
         perLevel: Int,
         halfInverse: Double,
         into merged: UnsafeMutablePointer<Double>
     ) -> (merges: Int, kept: Int) {
         let all = e &+ arriving
-        if all <= perLevel {
-            // Nothing to merge: the arrivals go after the existing buckets.
-            (existing + 2 &* e).update(from: incoming, count: 2 &* arriving)
-            return (0, all)
-        }
-        let merges = (all &- perLevel &+ 1) >> 1
-        let sequence = incoming - 2 &* e
-        sequence.update(from: existing, count: 2 &* e)
+        let merges = all > perLevel ? (all &- perLevel &+ 1) >> 1 : 0
         var p = 0
-        while p < merges {
-            merge(sequence + 4 &* p, sequence + (4 &* p &+ 2), halfInverse: halfInverse, into: merged + 2 &* p)
+        while p < merges && 2 &* p &+ 1 < e {
+            merge(existing + 4 &* p, existing + (4 &* p &+ 2), halfInverse: halfInverse, into: merged + 2 &* p)
             p &+= 1
         }
-        let kept = all &- 2 &* merges
-        existing.update(from: sequence + 4 &* merges, count: 2 &* kept)
-        if kept < e {
-            // Slots no longer used are cleared, so that equal windows have equal arrays.
-            (existing + 2 &* kept).update(repeating: 0, count: 2 &* (e &- kept))
+        if p < merges && 2 &* p < e {
+            merge(existing + 4 &* p, incoming, halfInverse: halfInverse, into: merged + 2 &* p)
+            p &+= 1
+        }
+        while p < merges {
+            let first = 2 &* p &- e
+            merge(incoming + 2 &* first, incoming + (2 &* first &+ 2), halfInverse: halfInverse, into: merged + 2 &* p)
+            p &+= 1
+        }
+        let kept = keep(existing, count: e, arriving: arriving, from: 2 &* merges) { j in
+            (incoming[2 &* j], incoming[2 &* j &+ 1])
         }
         return (merges, kept)
     }
@@ -869,8 +870,8 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
 
     /// Inserts a batch into levels 0 to 4 in their steady state (`isSteady(batch:_:)`): the same merges as
     /// `mergeValues` and `mergeLevel`, with the counts known, so that the compiler unrolls the merges and copies
-    /// of each level. Writes the one bucket for level 5 to `scratch` (which, like `spare`, has `2 · maxBuckets`
-    /// doubles of headroom in front) and returns 1.
+    /// of each level. Writes the one bucket for level 5 to `scratch` (`spare` is the other buffer the levels
+    /// alternate through) and returns 1.
     private mutating func insertSteadyBatch(
         _ values: UnsafePointer<Double>,
         scratch: UnsafeMutablePointer<Double>,
@@ -1170,11 +1171,11 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         while reduceWidth {
             reduceWidth = false
             let width = settledWidth
-            let windowTotal = settledTotal
-            let windowVariance = settledVariance / width
-            // River's δ′, computed when a split first needs River's expression.
-            var exactDeltaPrime = 0.0
-            var haveExactDeltaPrime = false
+            // The screen's constants multiply by 1/W (one division instead of four; the few ulps this moves them
+            // are far inside the screen's margins). River's expression divides, as River does.
+            let inverseWidth = 1 / width
+            // River's δ′ and σ̂² = variance / W, computed when a split first needs River's expression.
+            var riverTerms: (deltaPrime: Double, variance: Double)?
             if !(screenWidth <= width && width <= screenWidth + screenWidth / 32) {
                 screenWidth = width
                 screenDeltaPrime = deltaPrime(width)
@@ -1186,16 +1187,17 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             let roundingBound = 1e-12 * 2 * settledMagnitude * width
             let linearBound = (1 - relativeMargin) * (2.0 / 3.0) * screenDelta * adjustedSum
             let squareBound =
-                (1 - relativeMargin) * (1 - relativeMargin) * 2.0 * windowVariance * screenDelta * adjustedSum
+                (1 - relativeMargin) * (1 - relativeMargin) * 2.0 * (settledVariance * inverseWidth) * screenDelta
+                * adjustedSum
             let screenOn =
                 linearBound >= 0 && linearBound < 1e300 && squareBound >= 0 && squareBound < 1e300
                 && roundingBound < 1e300 && width < 1e15
             // The same bound in units of D/W; with the screen off every split goes to River's expression.
             let screen = CutScreen(
                 width: width,
-                mean: windowTotal / width,
-                offset: screenOn ? (roundingBound - linearBound) / width : Double.infinity,
-                square: screenOn ? squareBound / (width * width) : 0
+                mean: settledTotal * inverseWidth,
+                offset: screenOn ? (roundingBound - linearBound) * inverseWidth : Double.infinity,
+                square: screenOn ? squareBound * (inverseWidth * inverseWidth) : 0
             )
             var position = ScanPosition(level: levels &- 1, bridge: 0, n0Events: 0)
             outer: while true {
@@ -1220,16 +1222,14 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                     }
                     let n1 = width - n0
                     if n1 >= minLength && n0 >= minLength {
-                        if !haveExactDeltaPrime {
-                            exactDeltaPrime = deltaPrime(width)
-                            haveExactDeltaPrime = true
-                        }
+                        let terms = riverTerms ?? (deltaPrime(width), settledVariance / width)
+                        riverTerms = terms
                         let (u0, u1) = riverSums(store, level: level, bucket: k)
                         let deltaMean = (u0 / n0) - (u1 / n1)
                         let mRecip = 1.0 / (n0 - minLength + 1.0) + 1.0 / (n1 - minLength + 1.0)
                         let epsilon =
-                            (2.0 * mRecip * windowVariance * exactDeltaPrime).squareRoot() + 2.0 / 3.0
-                            * exactDeltaPrime * mRecip
+                            (2.0 * mRecip * terms.variance * terms.deltaPrime).squareRoot() + 2.0 / 3.0
+                            * terms.deltaPrime * mRecip
                         if abs(deltaMean) > epsilon {
                             reduceWidth = true
                             changeDetected = true
