@@ -42,7 +42,7 @@ public struct ReverseProxyConfiguration: Sendable {
     /// after 5 s), and a request written just as the server closes is lost with a 502: keep this below the model
     /// server's own keep-alive timeout.
     public var upstreamIdleTimeout: Duration
-    /// The most upstream connections open at once (default 64); a request beyond it is answered 503 at once.
+    /// The most upstream connections open at once (default 512); a request beyond it is answered 503 at once.
     public var maximumUpstreamConnections: Int
     /// How features and predictions are read from the bodies.
     public var extraction: PayloadExtractor.Configuration
@@ -86,7 +86,7 @@ public struct ReverseProxyConfiguration: Sendable {
         upstreamReadTimeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(5),
         upstreamIdleTimeout: Duration = .seconds(1),
-        maximumUpstreamConnections: Int = 64,
+        maximumUpstreamConnections: Int = 512,
         extraction: PayloadExtractor.Configuration = .init()
     ) {
         self.upstream = upstream

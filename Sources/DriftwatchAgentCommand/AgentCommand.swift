@@ -80,6 +80,14 @@ public struct AgentCommand: AsyncParsableCommand {
 
     @Option(
         help: """
+            Reverse proxy: the most connections to the model open at once. Each client connection keeps its own \
+            (as if the client called the model directly); a request that needs one more is answered 503.
+            """
+    )
+    var maxUpstreamConnections: Int = 512
+
+    @Option(
+        help: """
             Reverse proxy: seconds an idle connection to the model may wait and still carry the next request; \
             keep it below the model server's keep-alive timeout (gunicorn: 2, uvicorn: 5).
             """
@@ -226,6 +234,9 @@ public struct AgentCommand: AsyncParsableCommand {
         guard (0...1).contains(sampleRate) else { throw ValidationError("--sample-rate must be from 0 to 1.") }
         guard upstreamTimeout > 0 else { throw ValidationError("--upstream-timeout must be positive.") }
         guard upstreamIdleTimeout > 0 else { throw ValidationError("--upstream-idle-timeout must be positive.") }
+        guard maxUpstreamConnections >= 1 else {
+            throw ValidationError("--max-upstream-connections must be at least 1.")
+        }
         guard spoolMaxMB >= 1 else { throw ValidationError("--spool-max-mb must be at least 1.") }
         guard flushInterval >= 1 else { throw ValidationError("--flush-interval must be at least 1 ms.") }
         guard sampleInterval > 0 else { throw ValidationError("--sample-interval must be positive.") }
@@ -245,6 +256,7 @@ public struct AgentCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "driftwatch.agent")
+        if listen != nil { Self.raiseOpenFileLimit(needed: 2 * maxUpstreamConnections + 64, logger: logger) }
 
         let apiToken: String?
         do {
@@ -352,7 +364,8 @@ public struct AgentCommand: AsyncParsableCommand {
                 requestIDHeader: requestIDHeader,
                 samplingRate: sampleRate,
                 upstreamTimeout: .milliseconds(Int64(upstreamTimeout * 1000)),
-                upstreamIdleTimeout: .milliseconds(Int64(upstreamIdleTimeout * 1000))
+                upstreamIdleTimeout: .milliseconds(Int64(upstreamIdleTimeout * 1000)),
+                maximumUpstreamConnections: maxUpstreamConnections
             )
             proxySettings.extraction = try extractionSettings()
             proxySettings.tls = proxyTLS ? tls : nil
@@ -445,6 +458,23 @@ public struct AgentCommand: AsyncParsableCommand {
         let process = try ModelProcess(arguments: command)
         logger.info("Model process started", metadata: ["pid": "\(process.pid)", "command": "\(command[0])"])
         return process
+    }
+
+    /// Raises the soft limit on open files towards the hard one when the proxy may need more descriptors than it
+    /// allows (a client and an upstream connection each), as nginx's `worker_rlimit_nofile` does; 1,024 is a common
+    /// soft limit. Logs when even the hard limit is lower than needed.
+    static func raiseOpenFileLimit(needed: Int, logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(needed) else { return }
+        let wanted = limit.rlim_max == rlim_t.max ? rlim_t(needed) : min(rlim_t(needed), limit.rlim_max)
+        var raised = limit
+        raised.rlim_cur = max(limit.rlim_cur, wanted)
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) != 0 || raised.rlim_cur < rlim_t(needed) {
+            logger.warning(
+                "The open-file limit is lower than the proxy's connection cap needs: raise the hard limit (ulimit -Hn) or lower --max-upstream-connections.",
+                metadata: ["limit": "\(raised.rlim_cur)", "needed": "\(needed)"]
+            )
+        }
     }
 
     static func hostPort(_ text: String, flag: String) throws -> (String, Int) {
