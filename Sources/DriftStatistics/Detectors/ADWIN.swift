@@ -973,21 +973,21 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         summary[1] = largestExcursion(totals, count: count, step: sum / Double(count), from: 0).largest
     }
 
-    /// The running sums of (total − `step`) over a level's `count` buckets: the largest |`start` + running sum| and
-    /// the last running sum.
+    /// `start` plus the running sums of (total − `step`) over a level's `count` buckets: the largest magnitude and
+    /// the last value.
     @inline(__always)
     private static func largestExcursion(
         _ totals: UnsafeMutablePointer<Double>,
         count: Int,
         step: Double,
         from start: Double
-    ) -> (largest: Double, sum: Double) {
-        var run = 0.0
+    ) -> (largest: Double, end: Double) {
+        var run = start
         var largest = 0.0
         var k = 0
         while k < count {
             run += totals[2 &* k] - step
-            let magnitude = abs(start + run)
+            let magnitude = abs(run)
             largest = magnitude > largest ? magnitude : largest
             k &+= 1
         }
@@ -1026,10 +1026,10 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         _ bridge: inout Double,
         _ n0: inout Double
     ) -> Bool {
-        let (peak, deviation) = largestExcursion(totals, count: count, step: size * screen.mean, from: bridge)
+        let (peak, end) = largestExcursion(totals, count: count, step: size * screen.mean, from: bridge)
         let firstN0 = n0 + size
         let lastN0 = n0 + Double(count) * size
-        bridge += deviation
+        bridge = end
         n0 = lastN0
         return screen.passes(peak: peak, firstN0: firstN0, lastN0: lastN0)
     }
@@ -1097,15 +1097,25 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             position = ScanPosition(level: level, bridge: bridge, n0Events: n0Events)
             staleSummaries = stale
         }
-        // The levels that rarely change, from their summaries (summaryFloor ≥ 1, so level 0 is not among them).
+        // The levels that rarely change, from their summaries (summaryFloor ≥ 1, so level 0 is not among them),
+        // first brought up to date where the buckets changed since the last scan.
+        if level >= summaryFloor {
+            let summarised = (UInt64(2) &<< UInt64(level)) &- (UInt64(1) &<< UInt64(summaryFloor))
+            var refresh = stale & summarised
+            stale &= ~summarised
+            while refresh != 0 {
+                let changed = refresh.trailingZeroBitCount
+                let count = Int(store.counts[changed])
+                if count > 0 {
+                    Self.summarise(store.level(changed), count: count, into: store.summary(changed))
+                }
+                refresh &= refresh &- 1
+            }
+        }
         while level >= summaryFloor {
             let count = Int(store.counts[level])
             if count > 0 {
                 let summary = store.summary(level)
-                if stale & (UInt64(1) &<< UInt64(level)) != 0 {
-                    Self.summarise(store.level(level), count: count, into: summary)
-                    stale &= ~(UInt64(1) &<< UInt64(level))
-                }
                 let levelEvents = count &<< level
                 let levelDeviation = summary[0] - Double(levelEvents) * screen.mean
                 let peak = abs(bridge) + summary[1] + abs(levelDeviation)
@@ -1132,7 +1142,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
             let sizeEvents = 1 &<< level
             if count > 0 {
                 let step = Double(sizeEvents) * screen.mean
-                let (peak, levelDeviation) = Self.largestExcursion(
+                let (peak, end) = Self.largestExcursion(
                     store.level(level),
                     count: count,
                     step: step,
@@ -1143,7 +1153,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
                 guard screen.passes(peak: peak, firstN0: firstN0, lastN0: lastN0) else {
                     return
                 }
-                bridge += levelDeviation
+                bridge = end
                 n0Events &+= count &* sizeEvents
             }
             level &-= 1
