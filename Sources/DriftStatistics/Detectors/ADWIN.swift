@@ -17,8 +17,9 @@ import RealModule
 /// detects changes of the mean in both directions. No warning zone.
 ///
 /// Values are recorded and enter the buckets in batches at each clock boundary (only the cut test reads them), and
-/// each level, then each split, is screened with multiplications before River's expression decides it; see
-/// docs/detectors.md for why River's alarms are kept.
+/// each level, then each split, is screened with multiplications before River's expression decides it. At River's
+/// defaults levels 0 to 4 hold fixed counts at every clock boundary once a window is past 256 values; batches then
+/// take a path with those counts as constants. See docs/detectors.md for why River's alarms are kept.
 ///
 /// Memory: bounded. The buckets live in one array of `2 · maxLevels · (maxBuckets + 1)` doubles (the buckets, then
 /// a two-double screen summary per level), plus the level counts, allocated at initialisation (no allocation per
@@ -122,7 +123,8 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     @usableFromInline
     internal var staleSummaries: UInt64 = ~0
     /// The lowest level screened from a summary: levels below it receive buckets at nearly every batch of
-    /// `batchSize` values, so a summary would be recomputed at every scan.
+    /// `batchSize` values (the lowest of them at every other batch), so their summaries would be recomputed at
+    /// nearly every scan, which costs more than their running sums (measured).
     @usableFromInline
     internal let summaryFloor: Int
     /// The window width for which `screenDeltaPrime` was computed (derived state, not checkpointed).
@@ -160,7 +162,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
         )
         self.counts = [Int32](repeating: 0, count: configuration.maxLevels)
         self.batchSize = min(configuration.clock, PendingValues.capacity)
-        self.summaryFloor = Int.bitWidth - batchSize.leadingZeroBitCount
+        self.summaryFloor = Int.bitWidth - batchSize.leadingZeroBitCount + 1
         self.untilBoundary = configuration.clock
         self.batchEnd = batchSize
     }
