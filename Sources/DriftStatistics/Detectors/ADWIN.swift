@@ -518,6 +518,7 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     /// sequence is never materialised: pairs are read where they lie (existing buckets, then arriving ones) and
     /// the merged pairs go to a small scratch buffer that the next level reads. At the level cap the window's
     /// oldest buckets leave instead of merging upwards (River has no cap).
+    @inline(__always)
     private mutating func insertPending(_ values: UnsafePointer<Double>, count: Int, _ store: BucketStore) {
         guard count > 0 else {
             return
