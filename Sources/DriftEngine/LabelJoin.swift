@@ -19,6 +19,14 @@ struct LabelJoin: Sendable, Codable {
         var classHash: UInt64
     }
 
+    /// A prediction to register: ``expect(_:maxPending:)``'s argument.
+    struct Request {
+        var key: UInt64
+        var timestamp: Int64
+        var number: Double
+        var classHash: UInt64
+    }
+
     struct Entry: Sendable, Hashable, Codable {
         var key: UInt64
         var timestamp: Int64
@@ -63,6 +71,16 @@ struct LabelJoin: Sendable, Codable {
         if tail >= maxPending { tail -= maxPending }
         fifo[tail] = Entry(key: key, timestamp: timestamp)
         fifoCount += 1
+    }
+
+    /// Registers predictions in order, as ``expect(key:timestamp:number:classHash:maxPending:)`` one by one.
+    ///
+    /// A loop of registrations alone, rather than one per event inside the ingest loop: the tables of many models
+    /// do not fit in cache, and with little work between two inserts the processor overlaps their cache misses.
+    mutating func expect(_ requests: UnsafeBufferPointer<Request>, maxPending: Int) {
+        for r in requests {
+            expect(key: r.key, timestamp: r.timestamp, number: r.number, classHash: r.classHash, maxPending: maxPending)
+        }
     }
 
     /// Drops predictions older than `now − ttl`.

@@ -113,22 +113,28 @@ extension ModelMonitor {
                     if pos == cap { pos = 0 }
                 }
             }
-            var drift = false
-            for k in range where errorDetector.update(outcomes[k] != 0) { drift = true }
-            if drift { errorDrift = true }
+            if errorDetector.update(errorCodes: outcomes, range: range) { errorDrift = true }
         }
         if trackLatency {
+            // The sketches and the detector are independent: each takes the run's usable latencies in order.
             batch.latencies.withUnsafeBufferPointer { latencies in
-                var change = false
-                for k in range {
-                    let latency = latencies[k]
-                    if !latency.isNaN && latency >= 0 {
-                        latencySketch?.observe(latency)
-                        if latencyDetector.update(naturalLog(max(latency, 1))) { change = true }
-                        if collectingReference { referenceLatencySketch?.observe(latency) }
+                if var sketch = latencySketch {
+                    latencySketch = nil
+                    for k in range {
+                        let latency = latencies[k]
+                        if !latency.isNaN && latency >= 0 { sketch.observe(latency) }
                     }
+                    latencySketch = sketch
                 }
-                if change { latencyChange = true }
+                if latencyDetector.update(latencies: latencies, range: range) { latencyChange = true }
+                if collectingReference, var sketch = referenceLatencySketch {
+                    referenceLatencySketch = nil
+                    for k in range {
+                        let latency = latencies[k]
+                        if !latency.isNaN && latency >= 0 { sketch.observe(latency) }
+                    }
+                    referenceLatencySketch = sketch
+                }
             }
         }
         if collectingReference {
@@ -203,54 +209,63 @@ extension ModelMonitor {
         let classes = batch.predictionClasses
         let idEnds = batch.requestIDEnds
         let times = batch.timestamps
-        batch.requestIDBytes.withUnsafeBytes { idBytes in
-            for k in range {
-                var number = Double.nan
-                var classIndex = WireFormat.missingIndex
-                switch kinds[k] {
-                case .absent: break
-                case .number: number = numbers[k]
-                case .classLabel: classIndex = classes[k]
-                case .probabilities:
-                    var best = -Double.infinity
-                    for j in batch.probabilityRange(of: k) where batch.probabilityValues[j] > best {
-                        best = batch.probabilityValues[j]
-                        classIndex = batch.probabilityClasses[j]
-                    }
-                }
-                if !number.isNaN {
-                    if predictionNumeric == nil { makePredictionNumeric() }
-                }
-                if classIndex != WireFormat.missingIndex && predictionCategorical == nil { makePredictionCategorical() }
-                predictionNumeric?.write(number, at: p)
-                if predictionCategorical != nil {
-                    var code = CategoricalStream.missingCode
-                    if classIndex != WireFormat.missingIndex {
-                        code = predictionTranslation[Int(classIndex)]
-                        if code == CategoricalStream.unresolved {
-                            code = predictionCategorical?.code(for: batch.dictionary[Int(classIndex)]) ?? code
-                            predictionTranslation[Int(classIndex)] = code
+        // Join registrations are collected, then made together after the loop (`LabelJoin.expect(_:maxPending:)`).
+        withUnsafeTemporaryAllocation(of: LabelJoin.Request.self, capacity: join ? range.count : 0) { requests in
+            var requestCount = 0
+            batch.requestIDBytes.withUnsafeBytes { idBytes in
+                for k in range {
+                    var number = Double.nan
+                    var classIndex = WireFormat.missingIndex
+                    switch kinds[k] {
+                    case .absent: break
+                    case .number: number = numbers[k]
+                    case .classLabel: classIndex = classes[k]
+                    case .probabilities:
+                        var best = -Double.infinity
+                        for j in batch.probabilityRange(of: k) where batch.probabilityValues[j] > best {
+                            best = batch.probabilityValues[j]
+                            classIndex = batch.probabilityClasses[j]
                         }
                     }
-                    predictionCategorical?.write(code, at: p)
-                }
-                if join {
-                    let idStart = k == 0 ? 0 : Int(idEnds[k - 1])
-                    let idEnd = Int(idEnds[k])
-                    if idEnd > idStart && (classIndex != WireFormat.missingIndex || !number.isNaN) {
-                        let key = stableHash(bytes: UnsafeRawBufferPointer(rebasing: idBytes[idStart..<idEnd]))
-                        let classHash = classIndex == WireFormat.missingIndex ? 0 : classHashes[Int(classIndex)]
-                        labels.expect(
-                            key: key,
-                            timestamp: times[k],
-                            number: number,
-                            classHash: classHash,
-                            maxPending: maxPending
-                        )
+                    if !number.isNaN {
+                        if predictionNumeric == nil { makePredictionNumeric() }
                     }
+                    if classIndex != WireFormat.missingIndex && predictionCategorical == nil {
+                        makePredictionCategorical()
+                    }
+                    predictionNumeric?.write(number, at: p)
+                    if predictionCategorical != nil {
+                        var code = CategoricalStream.missingCode
+                        if classIndex != WireFormat.missingIndex {
+                            code = predictionTranslation[Int(classIndex)]
+                            if code == CategoricalStream.unresolved {
+                                code = predictionCategorical?.code(for: batch.dictionary[Int(classIndex)]) ?? code
+                                predictionTranslation[Int(classIndex)] = code
+                            }
+                        }
+                        predictionCategorical?.write(code, at: p)
+                    }
+                    if join {
+                        let idStart = k == 0 ? 0 : Int(idEnds[k - 1])
+                        let idEnd = Int(idEnds[k])
+                        if idEnd > idStart && (classIndex != WireFormat.missingIndex || !number.isNaN) {
+                            let key = stableHash(bytes: UnsafeRawBufferPointer(rebasing: idBytes[idStart..<idEnd]))
+                            let classHash = classIndex == WireFormat.missingIndex ? 0 : classHashes[Int(classIndex)]
+                            requests[requestCount] = LabelJoin.Request(
+                                key: key,
+                                timestamp: times[k],
+                                number: number,
+                                classHash: classHash
+                            )
+                            requestCount += 1
+                        }
+                    }
+                    p += 1
+                    if p == cap { p = 0 }
                 }
-                p += 1
-                if p == cap { p = 0 }
+            }
+            if requestCount > 0 {
+                labels.expect(UnsafeBufferPointer(rebasing: requests[0..<requestCount]), maxPending: maxPending)
             }
         }
     }

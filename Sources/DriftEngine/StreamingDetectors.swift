@@ -66,6 +66,44 @@ enum ErrorDetector: Sendable, Codable {
             return false
         }
     }
+
+    /// Feeds the requests `codes[k] != 0` (an error) for `k` in `range`, in order; returns whether the detector
+    /// signalled a drift on any of them.
+    ///
+    /// One dispatch for the whole run instead of one per request: the enum is several hundred bytes (ADWIN's
+    /// payload), and re-wrapping it per request copied and destroyed all of it each time.
+    mutating func update(errorCodes codes: UnsafeBufferPointer<UInt16>, range: Range<Int>) -> Bool {
+        var drift = false
+        switch self {
+        case .hddmA(var d):
+            self = .none
+            for k in range where d.update(codes[k] != 0) == .drift { drift = true }
+            self = .hddmA(d)
+        case .hddmW(var d):
+            self = .none
+            for k in range where d.update(codes[k] != 0) == .drift { drift = true }
+            self = .hddmW(d)
+        case .ddm(var d):
+            self = .none
+            for k in range where d.update(codes[k] != 0) == .drift { drift = true }
+            self = .ddm(d)
+        case .eddm(var d):
+            self = .none
+            for k in range where d.update(codes[k] != 0) == .drift { drift = true }
+            self = .eddm(d)
+        case .fhddm(var d):
+            self = .none
+            for k in range where d.update(codes[k] != 0) == .drift { drift = true }
+            self = .fhddm(d)
+        case .adwin(var d):
+            self = .none
+            for k in range where d.update(codes[k] != 0 ? 1 : 0) == .drift { drift = true }
+            self = .adwin(d)
+        case .none:
+            break
+        }
+        return drift
+    }
 }
 
 /// The configured change detector on log-latency.
@@ -108,6 +146,32 @@ enum LatencyDetector: Sendable, Codable {
         case .none:
             return false
         }
+    }
+
+    /// Feeds `naturalLog(max(latency, 1))` of every usable latency (not NaN, not negative) among `latencies[k]` for
+    /// `k` in `range`, in order; returns whether the detector signalled a change on any of them. One dispatch per
+    /// run, as ``ErrorDetector/update(errorCodes:range:)``.
+    mutating func update(latencies: UnsafeBufferPointer<Double>, range: Range<Int>) -> Bool {
+        var change = false
+        switch self {
+        case .pageHinkley(var d):
+            self = .none
+            for k in range {
+                let latency = latencies[k]
+                if !latency.isNaN && latency >= 0 && d.update(naturalLog(max(latency, 1))) == .drift { change = true }
+            }
+            self = .pageHinkley(d)
+        case .adwin(var d):
+            self = .none
+            for k in range {
+                let latency = latencies[k]
+                if !latency.isNaN && latency >= 0 && d.update(naturalLog(max(latency, 1))) == .drift { change = true }
+            }
+            self = .adwin(d)
+        case .none:
+            break
+        }
+        return change
     }
 }
 
