@@ -571,9 +571,9 @@ public struct ADWIN: NumericChangeDetector, Codable, Hashable {
     }
 
     /// Adds one bucket to a level above 0 and below the cap, as River does: a full level merges its two oldest and
-    /// passes the result up, and so on. The same buckets and operations as `mergeLevel` with one arrival, without
-    /// its copies through scratch: after a steady batch (`insertSteadyBatch`) every level from 5 up receives at most
-    /// one bucket. Returns the highest level changed.
+    /// passes the result up, and so on. The same buckets and operations as `mergeLevel` with one arrival, in place
+    /// and without the scratch buffers: after a steady batch (`insertSteadyBatch`) every level from 5 up receives
+    /// at most one bucket. Returns the highest level changed.
     private mutating func carry(
         _ bucket: UnsafePointer<Double>,
         into first: Int,
