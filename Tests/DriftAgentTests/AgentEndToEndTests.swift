@@ -34,13 +34,8 @@ struct AgentEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let collector = try CollectorProcess(["--config", try Self.configuration(in: directory)])
         defer { _ = try? collector.stop() }
-        let model = try ChildProcess.startPython(Self.pythonFolder.appendingPathComponent("model_server.py"), [])
+        let (model, modelPort) = try PythonModelServer.start()
         defer { model.signal(SIGTERM) }
-        #expect(model.waitForOutput(containing: "listening on", timeout: .seconds(60)))
-        let modelPort = try #require(
-            model.standardOutputSoFar.split(separator: "\n").first { $0.hasPrefix("listening on") }
-                .flatMap { Int($0.split(separator: " ").last ?? "") }
-        )
         let agent = try AgentProcess(
             [
                 "--collector", collector.ingestEndpoint, "--model", "iris", "--model-version", "3",

@@ -65,18 +65,11 @@ struct ProxyHarness {
         configure: (inout ReverseProxyConfiguration) -> Void = { _ in },
         _ body: (ProxyHarness) async throws -> Void
     ) async throws {
-        let model = try ChildProcess.startPython(pythonFolder.appendingPathComponent("model_server.py"), [])
+        let (model, modelPort) = try PythonModelServer.start()
         defer {
             // SIGKILL: children of this multi-threaded process start with most signals blocked.
             model.signal(SIGKILL)
             _ = try? model.waitForExit(timeout: .seconds(10))
-        }
-        guard model.waitForOutput(containing: "listening on", timeout: .seconds(60)) else {
-            throw HarnessError(message: "the model server did not start: \(model.standardErrorSoFar)")
-        }
-        let line = model.standardOutputSoFar.split(separator: "\n").first { $0.hasPrefix("listening on") }
-        guard let modelPort = line.flatMap({ Int($0.split(separator: " ").last ?? "") }) else {
-            throw HarnessError(message: "no port in \(model.standardOutputSoFar)")
         }
         var configuration = ReverseProxyConfiguration(
             upstream: upstream ?? "http://127.0.0.1:\(modelPort)",
@@ -460,5 +453,26 @@ final class ScriptedUpstream: @unchecked Sendable {
             }
             reply("ok \(number)")
         }
+    }
+}
+
+/// The Python model server (Tests/DriftAgentTests/Python/model_server.py) as a child process.
+enum PythonModelServer {
+    /// Starts it with `arguments` and waits until it listens.
+    /// - Returns: the process (the caller stops it) and the port it listens on.
+    /// - Throws: ``HarnessError`` when it does not start or reports no port.
+    static func start(_ arguments: [String] = []) throws -> (process: RunningProcess, port: Int) {
+        let folder = Bundle.module.resourceURL!.appendingPathComponent("Python")
+        let model = try ChildProcess.startPython(folder.appendingPathComponent("model_server.py"), arguments)
+        guard model.waitForOutput(containing: "listening on", timeout: .seconds(60)) else {
+            model.signal(SIGKILL)
+            throw HarnessError(message: "the model server did not start: \(model.standardErrorSoFar)")
+        }
+        let line = model.standardOutputSoFar.split(separator: "\n").first { $0.hasPrefix("listening on") }
+        guard let port = line.flatMap({ Int($0.split(separator: " ").last ?? "") }) else {
+            model.signal(SIGKILL)
+            throw HarnessError(message: "no port in \(model.standardOutputSoFar)")
+        }
+        return (model, port)
     }
 }

@@ -420,16 +420,8 @@ struct SecurityTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (certificate, key) = try Self.selfSignedCertificate("proxy", in: directory)
-        let model = try ChildProcess.startPython(
-            AgentEndToEndTests.pythonFolder.appendingPathComponent("model_server.py"),
-            []
-        )
+        let (model, modelPort) = try PythonModelServer.start()
         defer { model.signal(SIGTERM) }
-        #expect(model.waitForOutput(containing: "listening on", timeout: .seconds(60)))
-        let modelPort = try #require(
-            model.standardOutputSoFar.split(separator: "\n").first { $0.hasPrefix("listening on") }?
-                .split(separator: " ").last
-        )
         let collector = try CollectorProcess(["--config", try QuickDrift.configuration(in: directory)])
         defer { _ = try? collector.stop() }
         let agent = try AgentProcess(
@@ -464,16 +456,8 @@ struct SecurityTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (certificate, key) = try Self.selfSignedCertificate("model", in: directory)
-        let model = try ChildProcess.startPython(
-            AgentEndToEndTests.pythonFolder.appendingPathComponent("model_server.py"),
-            ["--tls-certificate", certificate, "--tls-key", key]
-        )
+        let (model, modelPort) = try PythonModelServer.start(["--tls-certificate", certificate, "--tls-key", key])
         defer { model.signal(SIGTERM) }
-        #expect(model.waitForOutput(containing: "listening on", timeout: .seconds(60)))
-        let modelPort = try #require(
-            model.standardOutputSoFar.split(separator: "\n").first { $0.hasPrefix("listening on") }?
-                .split(separator: " ").last
-        )
         let collector = try CollectorProcess(["--config", try QuickDrift.configuration(in: directory)])
         defer { _ = try? collector.stop() }
         func proxy(_ name: String, _ extra: [String]) throws -> AgentProcess {
