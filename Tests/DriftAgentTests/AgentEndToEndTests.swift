@@ -6,8 +6,6 @@ import Testing
 /// model reporting JSON lines, and a real `driftwatch collector` process, over loopback.
 @Suite("Agent end to end", .serialized)
 struct AgentEndToEndTests {
-    static let pythonFolder = Bundle.module.resourceURL!.appendingPathComponent("Python")
-
     private static func configuration(in directory: URL) throws -> String {
         let path = directory.appendingPathComponent("collector.yaml").path
         try """

@@ -57,8 +57,6 @@ struct ProxyHarness {
     /// Starts the proxy's graceful shutdown (as SIGTERM would).
     let shutdown: @Sendable () async -> Void
 
-    static let pythonFolder = Bundle.module.resourceURL!.appendingPathComponent("Python")
-
     /// Runs `body` with a model server and a proxy configured by `configure`, then stops both.
     static func with(
         upstream: String? = nil,
