@@ -35,7 +35,12 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Most batches outstanding without an acknowledgement.")
     var window: Int = 1024
 
-    @Option(help: "Seconds to wait for the last acknowledgements.")
+    @Option(
+        help: """
+            At the end, seconds to keep waiting for acknowledgements once they stop advancing (a collector still \
+            working through its queue is waited for).
+            """
+    )
     var drainTimeout: Double = 10
 
     func validate() throws {
@@ -94,7 +99,9 @@ struct ReplayCommand: ParsableCommand {
             progress(&lastProgress, clock, sent, records.count, sender)
         }
         let interrupted = stop.isRequested
-        let complete = try sender.drain(timeout: interrupted ? .seconds(2) : .milliseconds(Int64(drainTimeout * 1000)))
+        let complete = try sender.drain(
+            stallTimeout: interrupted ? .seconds(2) : .milliseconds(Int64(drainTimeout * 1000))
+        )
         let wall = clock.now - start
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         printError(

@@ -77,11 +77,20 @@ final class ReplaySender {
         }
     }
 
-    /// Waits up to `timeout` for every batch to be acknowledged; returns whether they all were.
-    func drain(timeout: Duration) throws -> Bool {
-        let deadline = clock.now + timeout
-        while outstanding > 0 && clock.now < deadline {
-            try pump(timeout: min(deadline - clock.now, .milliseconds(100)))
+    /// Waits until every batch is acknowledged, giving up once acknowledgements have not advanced for
+    /// `stallTimeout` (a collector still working through a deep queue is waited for, a silent one is not).
+    /// Returns whether they all were.
+    func drain(stallTimeout: Duration) throws -> Bool {
+        var deadline = clock.now + stallTimeout
+        var waiting = outstanding
+        while outstanding > 0 {
+            let left = deadline - clock.now
+            if left <= .zero { break }
+            try pump(timeout: min(left, .milliseconds(100)))
+            if outstanding < waiting {
+                waiting = outstanding
+                deadline = clock.now + stallTimeout
+            }
         }
         return outstanding == 0
     }

@@ -86,13 +86,20 @@ final class AcknowledgedSender {
         resends += try window.resendDue(now: clock.now) { try socket.trySend(CollectionOfOne($0.payload)) }
     }
 
-    /// Waits up to `timeout` until every batch is acknowledged; returns whether they all were.
-    func drain(timeout: Duration) throws -> Bool {
-        let deadline = clock.now + timeout
+    /// Waits until every batch is acknowledged, giving up once acknowledgements have not advanced for
+    /// `stallTimeout`: a collector still working through a deep queue is waited for, a silent one is not.
+    /// Returns whether they all were.
+    func drain(stallTimeout: Duration) throws -> Bool {
+        var deadline = clock.now + stallTimeout
+        var waiting = unacknowledged
         while unacknowledged > 0 {
             let left = deadline - clock.now
             if left <= .zero { break }
             try pump(timeout: min(left, .milliseconds(100)))
+            if unacknowledged < waiting {
+                waiting = unacknowledged
+                deadline = clock.now + stallTimeout
+            }
         }
         return unacknowledged == 0
     }

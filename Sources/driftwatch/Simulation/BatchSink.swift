@@ -18,8 +18,9 @@ protocol BatchSink: AnyObject {
     func send(_ encode: (UInt64) throws -> [UInt8], eventTime: Int64, stop: StopSignal) throws
     /// Reads acknowledgements for up to `timeout` and resends what is overdue.
     func pump(timeout: Duration) throws
-    /// Waits up to `timeout` for every batch to be acknowledged; returns whether they all were.
-    func drain(timeout: Duration) throws -> Bool
+    /// Waits for every batch to be acknowledged until acknowledgements have not advanced for `stallTimeout`;
+    /// returns whether they all were.
+    func drain(stallTimeout: Duration) throws -> Bool
 }
 
 extension AcknowledgedSender: BatchSink {

@@ -29,7 +29,7 @@ final class CaptureSink: BatchSink {
 
     func pump(timeout: Duration) throws {}
 
-    func drain(timeout: Duration) throws -> Bool {
+    func drain(stallTimeout: Duration) throws -> Bool {
         writer.close()
         return true
     }

@@ -32,8 +32,8 @@ struct SimulationConfiguration: Sendable {
     var windowCapacity = 1024
     /// How long a batch waits for its acknowledgement before it is resent.
     var resendAfter: Duration = .seconds(2)
-    /// How long the run waits for outstanding acknowledgements at the end.
-    var drainTimeout: Duration = .seconds(5)
+    /// At the end, how long the run keeps waiting for outstanding acknowledgements once they stop advancing.
+    var drainStallTimeout: Duration = .seconds(5)
     /// How often progress is printed (wall-clock).
     var progressInterval: Duration = .seconds(5)
 }

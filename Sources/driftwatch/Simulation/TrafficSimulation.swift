@@ -79,7 +79,7 @@ final class TrafficSimulation {
         try finish(complete: finished)
         summary.eventTime = Double(reached) / 1e9
         summary.wallTime = clock.now - wallStart
-        summary.allAcknowledged = try sender.drain(timeout: configuration.drainTimeout)
+        summary.allAcknowledged = try sender.drain(stallTimeout: configuration.drainStallTimeout)
         summary.batches = sender.batchesSent
         summary.acknowledged = sender.acknowledged
         summary.unacknowledged = sender.unacknowledged
