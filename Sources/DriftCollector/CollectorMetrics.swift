@@ -44,27 +44,28 @@ struct CollectorMetrics: Sendable {
         self.registry = registry
         let batchesHelp = "Wire-protocol batches received and processed, by message type."
         eventBatches = registry.makeCounter(
-            name: "driftwatch_batches_received_total",
-            labels: [("type", "events")],
-            help: batchesHelp
+            descriptor: .named("driftwatch_batches_received_total", help: batchesHelp),
+            labels: [("type", "events")]
         )
         labelBatches = registry.makeCounter(
-            name: "driftwatch_batches_received_total",
-            labels: [("type", "labels")],
-            help: batchesHelp
+            descriptor: .named("driftwatch_batches_received_total", help: batchesHelp),
+            labels: [("type", "labels")]
         )
-        events = registry.makeCounter(name: "driftwatch_events_received_total", help: "Events ingested.")
-        labels = registry.makeCounter(name: "driftwatch_labels_received_total", help: "Ground-truth labels ingested.")
+        events = registry.makeCounter(descriptor: .named("driftwatch_events_received_total", help: "Events ingested."))
+        labels = registry.makeCounter(
+            descriptor: .named("driftwatch_labels_received_total", help: "Ground-truth labels ingested.")
+        )
         duplicates = registry.makeCounter(
-            name: "driftwatch_batches_duplicate_total",
-            help: "Batches received again (agent resends) and skipped."
+            descriptor: .named(
+                "driftwatch_batches_duplicate_total",
+                help: "Batches received again (agent resends) and skipped."
+            )
         )
         let rejectedHelp = "Messages rejected without processing, by reason."
         func rejected(_ reason: String) -> Counter {
             registry.makeCounter(
-                name: "driftwatch_messages_rejected_total",
-                labels: [("reason", reason)],
-                help: rejectedHelp
+                descriptor: .named("driftwatch_messages_rejected_total", help: rejectedHelp),
+                labels: [("reason", reason)]
             )
         }
         rejectedMalformed = rejected("malformed")
@@ -76,71 +77,77 @@ struct CollectorMetrics: Sendable {
         rejectedLabelsPrivacy = rejected("labels_without_request_ids")
         let authenticationHelp = "CURVE handshakes decided by the allow-list (ZAP), by result."
         clientsAdmitted = registry.makeCounter(
-            name: "driftwatch_zap_decisions_total",
-            labels: [("result", "admitted")],
-            help: authenticationHelp
+            descriptor: .named("driftwatch_zap_decisions_total", help: authenticationHelp),
+            labels: [("result", "admitted")]
         )
         clientsRefused = registry.makeCounter(
-            name: "driftwatch_zap_decisions_total",
-            labels: [("result", "refused")],
-            help: authenticationHelp
+            descriptor: .named("driftwatch_zap_decisions_total", help: authenticationHelp),
+            labels: [("result", "refused")]
         )
         alertsPublished = registry.makeCounter(
-            name: "driftwatch_alert_notifications_published_total",
-            help: "Alert notifications published on the alert PUB socket."
+            descriptor: .named(
+                "driftwatch_alert_notifications_published_total",
+                help: "Alert notifications published on the alert PUB socket."
+            )
         )
         let reloadHelp = "Configuration reloads (SIGHUP), by result."
         reloadSuccesses = registry.makeCounter(
-            name: "driftwatch_config_reloads_total",
-            labels: [("result", "success")],
-            help: reloadHelp
+            descriptor: .named("driftwatch_config_reloads_total", help: reloadHelp),
+            labels: [("result", "success")]
         )
         reloadFailures = registry.makeCounter(
-            name: "driftwatch_config_reloads_total",
-            labels: [("result", "failure")],
-            help: reloadHelp
+            descriptor: .named("driftwatch_config_reloads_total", help: reloadHelp),
+            labels: [("result", "failure")]
         )
         let checkpointHelp = "State checkpoints written to the store, by result."
         checkpointSuccesses = registry.makeCounter(
-            name: "driftwatch_checkpoints_total",
-            labels: [("result", "success")],
-            help: checkpointHelp
+            descriptor: .named("driftwatch_checkpoints_total", help: checkpointHelp),
+            labels: [("result", "success")]
         )
         checkpointFailures = registry.makeCounter(
-            name: "driftwatch_checkpoints_total",
-            labels: [("result", "failure")],
-            help: checkpointHelp
+            descriptor: .named("driftwatch_checkpoints_total", help: checkpointHelp),
+            labels: [("result", "failure")]
         )
         ingestBatchSeconds = registry.makeDurationHistogram(
-            name: "driftwatch_ingest_batch_seconds",
+            descriptor: .named(
+                "driftwatch_ingest_batch_seconds",
+                help: "Time to decode and ingest one batch, evaluation included."
+            ),
             buckets: [
                 .microseconds(10), .microseconds(50), .microseconds(100), .microseconds(500), .milliseconds(1),
                 .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(100),
-            ],
-            help: "Time to decode and ingest one batch, evaluation included."
+            ]
         )
         func deliveries(_ sink: String) -> DeliveryCounters {
             let help = "Alert deliveries to webhooks and Alertmanager, by sink and result."
             return DeliveryCounters(
                 successes: registry.makeCounter(
-                    name: "driftwatch_alert_deliveries_total",
-                    labels: [("sink", sink), ("result", "success")],
-                    help: help
+                    descriptor: .named("driftwatch_alert_deliveries_total", help: help),
+                    labels: [("sink", sink), ("result", "success")]
                 ),
                 failures: registry.makeCounter(
-                    name: "driftwatch_alert_deliveries_total",
-                    labels: [("sink", sink), ("result", "failure")],
-                    help: help
+                    descriptor: .named("driftwatch_alert_deliveries_total", help: help),
+                    labels: [("sink", sink), ("result", "failure")]
                 ),
                 dropped: registry.makeCounter(
-                    name: "driftwatch_alert_deliveries_dropped_total",
-                    labels: [("sink", sink)],
-                    help: "Alert notifications dropped because a sink's queue was full, by sink."
+                    descriptor: .named(
+                        "driftwatch_alert_deliveries_dropped_total",
+                        help: "Alert notifications dropped because a sink's queue was full, by sink."
+                    ),
+                    labels: [("sink", sink)]
                 )
             )
         }
         webhookDeliveries = deliveries("webhook")
         alertmanagerDeliveries = deliveries("alertmanager")
         triggers = TriggerMetrics(registry: registry)
+    }
+}
+
+extension MetricNameDescriptor {
+    /// A descriptor for a metric whose full name is written out (driftwatch's names carry their unit suffix, as
+    /// docs/collector.md lists them), so the name stays searchable in the source.
+    static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }

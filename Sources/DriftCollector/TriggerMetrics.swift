@@ -14,43 +14,39 @@ struct TriggerMetrics: Sendable {
     init(registry: PrometheusCollectorRegistry) {
         let createdHelp = "Retraining triggers written to the outbox, by source (policy or manual)."
         createdByPolicy = registry.makeCounter(
-            name: "driftwatch_triggers_created_total",
-            labels: [("source", "policy")],
-            help: createdHelp
+            descriptor: .named("driftwatch_triggers_created_total", help: createdHelp),
+            labels: [("source", "policy")]
         )
         createdManually = registry.makeCounter(
-            name: "driftwatch_triggers_created_total",
-            labels: [("source", "manual")],
-            help: createdHelp
+            descriptor: .named("driftwatch_triggers_created_total", help: createdHelp),
+            labels: [("source", "manual")]
         )
         let suppressedHelp = "Retraining triggers held back by the policy, by reason (cooldown or daily_limit)."
         suppressedByCooldown = registry.makeCounter(
-            name: "driftwatch_triggers_suppressed_total",
-            labels: [("reason", TriggerDecision.Suppression.cooldown.rawValue)],
-            help: suppressedHelp
+            descriptor: .named("driftwatch_triggers_suppressed_total", help: suppressedHelp),
+            labels: [("reason", TriggerDecision.Suppression.cooldown.rawValue)]
         )
         suppressedByDailyLimit = registry.makeCounter(
-            name: "driftwatch_triggers_suppressed_total",
-            labels: [("reason", TriggerDecision.Suppression.dailyLimit.rawValue)],
-            help: suppressedHelp
+            descriptor: .named("driftwatch_triggers_suppressed_total", help: suppressedHelp),
+            labels: [("reason", TriggerDecision.Suppression.dailyLimit.rawValue)]
         )
         recordFailures = registry.makeCounter(
-            name: "driftwatch_trigger_outbox_failures_total",
-            help: "Triggers that could not be written to the outbox (the decision is retried at the next tick)."
+            descriptor: .named(
+                "driftwatch_trigger_outbox_failures_total",
+                help: "Triggers that could not be written to the outbox (the decision is retried at the next tick)."
+            )
         )
         let attemptsHelp = "Retraining-trigger delivery attempts, by sink kind and result."
         var attempts: [String: (success: Counter, failure: Counter)] = [:]
         for kind in TriggerSink.kinds {
             attempts[kind] = (
                 registry.makeCounter(
-                    name: "driftwatch_trigger_deliveries_total",
-                    labels: [("sink", kind), ("result", "success")],
-                    help: attemptsHelp
+                    descriptor: .named("driftwatch_trigger_deliveries_total", help: attemptsHelp),
+                    labels: [("sink", kind), ("result", "success")]
                 ),
                 registry.makeCounter(
-                    name: "driftwatch_trigger_deliveries_total",
-                    labels: [("sink", kind), ("result", "failure")],
-                    help: attemptsHelp
+                    descriptor: .named("driftwatch_trigger_deliveries_total", help: attemptsHelp),
+                    labels: [("sink", kind), ("result", "failure")]
                 )
             )
         }
