@@ -171,6 +171,12 @@ public struct AgentMetrics: Sendable {
                 [("", Double(proxy.upstreamIdleCloses))]
             )
             series(
+                "proxy_client_aborts_total",
+                "counter",
+                "Client connections closed before their response was complete.",
+                [("", Double(proxy.clientAborts))]
+            )
+            series(
                 "proxy_not_recorded_total",
                 "counter",
                 "Requests forwarded without recording an event, by reason.",

@@ -11,6 +11,9 @@ public struct ProxyCountersSnapshot: Sendable, Hashable {
     /// Upstream connections closed by the proxy because they had been idle longer than the idle timeout when the
     /// next request came (it then opened a new one).
     public var upstreamIdleCloses: Int = 0
+    /// Client connections that closed before their response was complete. When the whole request had reached the
+    /// model, its answer is still awaited and recorded (and discarded); otherwise the exchange ends there.
+    public var clientAborts: Int = 0
     /// Requests not recorded because of the sampling rate.
     public var sampledOut: Int = 0
     /// Requests not recorded because their method is not recorded (e.g. health checks with GET).

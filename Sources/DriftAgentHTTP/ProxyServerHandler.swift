@@ -15,7 +15,9 @@ import NIOSSL
 /// they arrive, and each side stops being read while the other cannot take more (back-pressure through `read`).
 /// Timeouts are one scheduled task per connection on the loop: the response head within ``ProxyRelay``'s
 /// `responseHeadTimeout`, then no silence longer than `readTimeout` in the body. Once the response end is written
-/// to the client, the exchange is recorded by ``ProxyRecorder``.
+/// to the client, the exchange is recorded by ``ProxyRecorder``. A client that closes its connection after sending
+/// a whole request does not cancel the exchange: the model's answer is awaited (under the same timeouts), discarded
+/// and recorded, so the requests clients gave up on still count with the model's real latency.
 final class ProxyServerHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -40,6 +42,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     private let relay: ProxyRelay
     private var context: ChannelHandlerContext?
+    /// The connection's event loop, kept after the handler is removed: an exchange whose client has gone still
+    /// runs its timeouts there.
+    private var eventLoop: (any EventLoop)?
     private var upstream: Upstream = .none
     private var connectAttempts = 0
     private var exchange: ProxyExchange?
@@ -65,6 +70,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        eventLoop = context.eventLoop
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -151,9 +157,22 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         clientOpen = false
+        queued.removeAll()
+        pendingParts.removeAll()
+        if let exchange, !exchange.responseFinished {
+            relay.counters.update { $0.clientAborts += 1 }
+            if exchange.recorded, exchange.requestEndSent, case .ready(let handler) = upstream {
+                // The client gave up while the model computes its answer (clients give up on the slowest
+                // requests). The exchange goes on without it, under the same timeouts, so that the model's
+                // latency, outcome and prediction are still recorded; the answer is read and discarded.
+                flushUpstream()
+                handler.resumeReading()
+                context.fireChannelInactive()
+                return
+            }
+        }
         cancelTimer()
         exchange = nil
-        pendingParts.removeAll()
         closeUpstream()
         context.fireChannelInactive()
     }
@@ -351,7 +370,11 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     /// A part of the upstream's response: forwarded to the client as it comes.
     func upstreamRead(_ part: HTTPClientResponsePart, from handler: UpstreamHandler) {
-        guard isCurrent(handler), let context, exchange?.responseFinished == false else { return }
+        guard isCurrent(handler), exchange?.responseFinished == false else { return }
+        guard clientOpen, let context else {
+            readForDepartedClient(part)
+            return
+        }
         if case .body(let buffer) = part {
             // Mutated in place, with no copy of the exchange alive: the capture must not be copied on write.
             exchange?.responseCapture?.append(buffer)
@@ -397,6 +420,31 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             break  // handled above
         case .end:
             let status = exchange.status ?? 502
+            finish(
+                outcome: status >= 500 ? .error(code: UInt16(clamping: status)) : .ok,
+                readPredictions: (200..<300).contains(status),
+                ending: .responseEnd
+            )
+        }
+    }
+
+    /// A part of the upstream's response to a client that has closed its connection: kept for the record only.
+    private func readForDepartedClient(_ part: HTTPClientResponsePart) {
+        switch part {
+        case .head(let head) where head.status.code < 200:
+            break
+        case .head(let head):
+            let status = Int(head.status.code)
+            if status >= 500 { relay.counters.update { $0.upstreamServerErrors += 1 } }
+            let now = NIODeadline.now()
+            exchange?.status = status
+            exchange?.lastUpstreamRead = now
+            armTimer(notAfter: now + relay.readTimeout)
+        case .body(let buffer):
+            exchange?.responseCapture?.append(buffer)
+            exchange?.lastUpstreamRead = .now()
+        case .end:
+            let status = exchange?.status ?? 502
             finish(
                 outcome: status >= 500 ? .error(code: UInt16(clamping: status)) : .ok,
                 readPredictions: (200..<300).contains(status),
@@ -460,7 +508,22 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// The state is settled before the end is written: writing it lets NIO's pipelining handler deliver the next
     /// request at once, from inside the write.
     private func finish(outcome: Outcome, readPredictions: Bool, ending: Ending) {
-        guard let context, var finished = exchange else { return }
+        guard var finished = exchange else { return }
+        guard clientOpen, let context else {
+            // The client has gone (see `channelInactive`): record what the model did, then let go of everything.
+            exchange = nil
+            cancelTimer()
+            closeUpstream()
+            if finished.recorded {
+                relay.recorder.record(
+                    finished,
+                    latency: finished.elapsed,
+                    outcome: outcome,
+                    readPredictions: readPredictions
+                )
+            }
+            return
+        }
         // The timer stays armed: when it fires with no exchange running it just lapses, and a later exchange
         // re-arms it as needed. Cancelling and scheduling it for every request cost two heap operations each.
         if case .responseEnd = ending, finished.upstreamKeepAlive, finished.requestEndSent {
@@ -523,9 +586,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     private func armTimer(at deadline: NIODeadline) {
-        guard let context else { return }
+        guard let eventLoop else { return }
         timerDeadline = deadline
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+        timer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             timerFired()
         }
     }

@@ -606,6 +606,63 @@ struct ProxyTests {
             }
             #expect(status == 200)
             #expect(harness.sink.recorded.isEmpty)
+            #expect(harness.proxy.counters.clientAborts == 1)
+        }
+    }
+
+    @Test("A client that leaves while the model computes: the answer is awaited and recorded with its latency")
+    func clientLeavesBeforeAnswer() async throws {
+        try await ProxyHarness.with { harness in
+            let body = #"{"instances": [[4]]}"#
+            let leaving = try RawHTTPConnection(port: harness.proxyPort)
+            let start = ContinuousClock.now
+            try leaving.send(
+                "POST /slow?seconds=1 HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: gone\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            )
+            try await Task.sleep(for: .milliseconds(200))
+            leaving.close()
+            let events = try await harness.sink.waitForEvents(1)
+            let waited = ContinuousClock.now - start
+            #expect(events.count == 1)
+            #expect(events.first?.requestID == "gone")
+            #expect(events.first?.outcome == .ok)
+            #expect(events.first?.numericFeatures == ["f0": 4])
+            #expect(events.first?.prediction == .number(1))
+            // The model's own latency (it sleeps 1 s), not the 200 ms after which the client left.
+            #expect((events.first?.latencyMicroseconds ?? 0) >= 950_000)
+            #expect(waited >= .milliseconds(950))
+            let counters = harness.proxy.counters
+            #expect(counters.clientAborts == 1)
+            #expect(counters.eventsRecorded == 1)
+            #expect(counters.upstreamErrors == 0)
+        }
+    }
+
+    @Test("A client that leaves and a model that never answers: recorded as a 504 at the timeout, slot freed")
+    func clientLeavesModelSilent() async throws {
+        let configure: (inout ReverseProxyConfiguration) -> Void = {
+            $0.upstreamTimeout = .milliseconds(500)
+            $0.maximumUpstreamConnections = 1
+        }
+        try await ProxyHarness.with(configure: configure) { harness in
+            let body = #"{"instances": [[2]]}"#
+            let leaving = try RawHTTPConnection(port: harness.proxyPort)
+            try leaving.send(
+                "POST /slow?seconds=3 HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: silent\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            )
+            try await Task.sleep(for: .milliseconds(100))
+            leaving.close()
+            let events = try await harness.sink.waitForEvents(1)
+            #expect(events.map(\.requestID) == ["silent"])
+            #expect(events.first?.outcome == .error(code: 504))
+            #expect(events.first?.numericFeatures == ["f0": 2])
+            #expect(harness.proxy.counters.clientAborts == 1)
+            #expect(harness.proxy.counters.upstreamTimeouts == 1)
+            // The upstream connection was closed with the exchange: the single slot serves the next client.
+            let next = try await harness.post("/v1/models/iris:predict", json: #"{"instances": [[1, 2, 3]]}"#)
+            #expect(next.status == 200)
         }
     }
 
