@@ -8,7 +8,8 @@ import ZeroMQ
 /// DEALER to the collector's ROUTER, release them on cumulative acknowledgements and resend the overdue ones.
 ///
 /// Each pass waits at most 5 ms for acknowledgements, so a recorded event is batched within that time plus the
-/// flush interval. The worker owns its socket and spool; other threads see only ``DeliveryStatistics``.
+/// flush interval. An idle worker (nothing queued, open or unacknowledged) waits instead on the recorder's
+/// ``Doorbell``, which the next recorded item rings. The worker owns its socket and spool; other threads see only ``DeliveryStatistics``.
 struct DeliveryWorker {
     /// State shared with the threads that record and read statistics.
     final class Shared: Sendable {
@@ -91,6 +92,13 @@ struct DeliveryWorker {
         var events: [AgentEvent] = []
         var labels: [AgentLabel] = []
         var drainDeadline: ContinuousClock.Instant?
+        // Watches the DEALER and the recorder's doorbell together, for the waits of an idle worker.
+        var idlePoller: ZeroMQPoller? = recorder.doorbell.flatMap { doorbell in
+            var poller = ZeroMQPoller()
+            guard (try? poller.register(socket)) != nil else { return nil }
+            poller.register(fileDescriptor: doorbell.readEnd)
+            return poller
+        }
         while true {
             let stopping = shared.stopRequested.load(ordering: .acquiring)
             if stopping && drainDeadline == nil { drainDeadline = clock.now + configuration.drainTimeout }
@@ -101,7 +109,18 @@ struct DeliveryWorker {
             assembler.sealExpired(now: now, everything: stopping)
             storeSealed()
             sendNew(socket)
-            receiveAcknowledgements(socket, timeout: .milliseconds(5))
+            if !stopping, events.isEmpty, labels.isEmpty, spool.records.isEmpty, assembler.openItemCount == 0,
+                idlePoller != nil, recorder.workerWillWait()
+            {
+                // Nothing to batch, send or resend: sleep until the next item rings the doorbell, an
+                // acknowledgement comes or a second passes, instead of waking 200 times a second beside an idle
+                // model.
+                _ = try? idlePoller?.poll(timeout: Self.idleWait)
+                recorder.doorbell?.answer()
+                receiveAcknowledgements(socket, timeout: .zero)
+            } else {
+                receiveAcknowledgements(socket, timeout: .milliseconds(5))
+            }
             resendOverdue(socket)
             noteReachability()
             publish()
@@ -112,6 +131,9 @@ struct DeliveryWorker {
         statistics.stopped = true
         publish()
     }
+
+    /// The longest an idle worker sleeps between two passes when nothing rings.
+    static let idleWait: Duration = .seconds(1)
 
     private mutating func storeSealed() {
         for batch in assembler.takeSealed() {

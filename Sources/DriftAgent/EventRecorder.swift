@@ -14,45 +14,78 @@ public final class EventRecorder: AgentEventSink {
         var recordedLabels = 0
         var droppedEvents = 0
         var droppedLabels = 0
+        /// The delivery worker is waiting on the doorbell for the next item.
+        var workerWaiting = false
+
+        /// Whether the worker waits for the item just queued, which then wakes it: only the first item after the
+        /// worker went idle pays for a ring (one `write`).
+        mutating func takeWaitingWorker() -> Bool {
+            guard workerWaiting else { return false }
+            workerWaiting = false
+            return true
+        }
     }
 
     /// The most events plus labels held before new ones are dropped.
     public let capacity: Int
     private let queue: Mutex<Queue>
+    /// How an idle delivery worker is woken by the next item (nil: it polls every few milliseconds instead).
+    let doorbell: Doorbell?
 
     /// Creates an empty recorder.
     /// - Parameter capacity: the most items held between two drains (at least 1).
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
         queue = Mutex(Queue())
+        doorbell = Doorbell()
     }
 
     /// Appends `event` unless the queue is full.
     @discardableResult
     public func record(_ event: AgentEvent) -> Bool {
-        queue.withLock { queue in
+        let (accepted, wake) = queue.withLock { queue -> (Bool, Bool) in
             guard queue.events.count + queue.labels.count < capacity else {
                 queue.droppedEvents += 1
-                return false
+                return (false, false)
             }
             queue.events.append(event)
             queue.recordedEvents += 1
-            return true
+            return (true, queue.takeWaitingWorker())
         }
+        if wake { doorbell?.ring() }
+        return accepted
     }
 
     /// Appends `label` unless the queue is full.
     @discardableResult
     public func record(_ label: AgentLabel) -> Bool {
-        queue.withLock { queue in
+        let (accepted, wake) = queue.withLock { queue -> (Bool, Bool) in
             guard queue.events.count + queue.labels.count < capacity else {
                 queue.droppedLabels += 1
-                return false
+                return (false, false)
             }
             queue.labels.append(label)
             queue.recordedLabels += 1
+            return (true, queue.takeWaitingWorker())
+        }
+        if wake { doorbell?.ring() }
+        return accepted
+    }
+
+    /// Called by an idle delivery worker before it waits on ``doorbell``: true (and the next item rings) when the
+    /// queue is empty, false when items arrived meanwhile and it should not wait.
+    func workerWillWait() -> Bool {
+        queue.withLock { queue in
+            guard queue.events.isEmpty && queue.labels.isEmpty else { return false }
+            queue.workerWaiting = true
             return true
         }
+    }
+
+    /// Wakes the delivery worker if it waits (to stop, say).
+    func wakeWorker() {
+        queue.withLock { $0.workerWaiting = false }
+        doorbell?.ring()
     }
 
     /// Takes everything queued so far, oldest first, leaving the queue empty.

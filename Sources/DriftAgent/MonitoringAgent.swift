@@ -125,7 +125,8 @@ public final class MonitoringAgent: AgentEventSink {
     @discardableResult
     public func record(_ label: AgentLabel) -> Bool { recorder.record(label) }
 
-    /// The delivery worker's counters, as of its last pass (at most a few milliseconds old).
+    /// The delivery worker's counters, as of its last pass (a few milliseconds old while it works; an idle worker
+    /// sleeps until the next item, and nothing changes meanwhile).
     public var statistics: DeliveryStatistics { shared.statistics.withLock { $0 } }
 
     /// Whether the delivery worker has stopped.
@@ -140,6 +141,7 @@ public final class MonitoringAgent: AgentEventSink {
         }
         guard first else { return }
         shared.stopRequested.store(true, ordering: .releasing)
+        recorder.wakeWorker()
         finished.wait()
     }
 

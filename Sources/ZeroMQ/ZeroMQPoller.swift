@@ -32,7 +32,16 @@ public struct ZeroMQPoller {
         return items.count - 1
     }
 
-    /// Waits up to `timeout` (forever when `nil`) for any registered socket to become ready.
+    /// Adds a plain file descriptor (a pipe, a socket of the operating system) to watch for `events` beside the
+    /// ZeroMQ sockets. The caller keeps it open while the poller is in use.
+    /// - Returns: the index that ``poll(timeout:)`` reports for this descriptor.
+    @discardableResult
+    public mutating func register(fileDescriptor: Int32, for events: PollEvents = .readable) -> Int {
+        items.append(zmq_pollitem_t(socket: nil, fd: fileDescriptor, events: Int16(events.rawValue), revents: 0))
+        return items.count - 1
+    }
+
+    /// Waits up to `timeout` (forever when `nil`) for any registered socket or descriptor to become ready.
     /// - Returns: the ready sockets' indices and the events each is ready for; empty on timeout.
     public mutating func poll(timeout: Duration?) throws(ZeroMQError) -> [(index: Int, events: PollEvents)] {
         let milliseconds = timeout?.pollMilliseconds ?? -1
