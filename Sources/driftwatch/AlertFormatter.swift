@@ -8,13 +8,31 @@ import Foundation
 /// threshold=0.2 current=5000 reference=10000]`
 enum AlertFormatter {
     /// The line for `alert`, using the process's local time zone.
-    static func line(_ alert: Alert) -> String {
+    /// - Parameter previousSeverity: the severity this alert had when last seen firing, when it differs: the line
+    ///   then ends with `(was critical)`, say, so a downgraded alert does not read as a second one.
+    static func line(_ alert: Alert, previousSeverity: AlertSeverity? = nil) -> String {
         let time = localTime(alert.state == .resolved ? alert.resolvedAt ?? alert.updatedAt : alert.updatedAt)
         let state = alert.state.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         let severity = alert.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
         let feature = alert.feature.map { " \($0)" } ?? ""
+        let change = previousSeverity.map { " (was \($0.rawValue))" } ?? ""
         return "\(time) \(state) \(severity) \(alert.model)@\(alert.modelVersion) \(alert.kind.rawValue)\(feature):"
-            + " \(alert.summary) [\(evidence(alert.evidence))]"
+            + " \(alert.summary) [\(evidence(alert.evidence))]\(change)"
+    }
+
+    /// The severities of the alerts seen firing, by fingerprint, to tell a severity change from a new alert.
+    struct SeverityMemory {
+        private var firing: [String: AlertSeverity] = [:]
+
+        /// Notes `alert` and returns its previous severity when it was firing with another one.
+        mutating func note(_ alert: Alert) -> AlertSeverity? {
+            guard alert.state == .firing else {
+                firing[alert.id] = nil
+                return nil
+            }
+            let previous = firing.updateValue(alert.severity, forKey: alert.id)
+            return previous == alert.severity ? nil : previous
+        }
     }
 
     /// `statistic=value p=… threshold=… current=N reference=N`.

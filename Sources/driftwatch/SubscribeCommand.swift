@@ -130,6 +130,7 @@ struct SubscribeCommand: ParsableCommand {
         var malformed = 0
         let idle = idleTimeout.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
         var lastMessage = ContinuousClock.now
+        var severities = AlertFormatter.SeverityMemory()
         while count.map({ printed < $0 }) ?? true {
             if stop.isRequested { break }
             guard let frames = try socket.receive(timeout: .milliseconds(100)) else {
@@ -158,7 +159,11 @@ struct SubscribeCommand: ParsableCommand {
             }
             // Written unbuffered, so a pipe sees each alert as it arrives. JSON allows raw line breaks only as
             // whitespace: dropping them keeps one alert per line.
-            let line = json ? body.filter { $0 != 0x0A && $0 != 0x0D } : Array(AlertFormatter.line(alert).utf8)
+            let previousSeverity = severities.note(alert)
+            let line =
+                json
+                ? body.filter { $0 != 0x0A && $0 != 0x0D }
+                : Array(AlertFormatter.line(alert, previousSeverity: previousSeverity).utf8)
             FileHandle.standardOutput.write(Data(line + [0x0A]))
             printed += 1
         }

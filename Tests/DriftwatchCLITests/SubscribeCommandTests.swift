@@ -79,6 +79,25 @@ struct SubscribeCommandTests {
         #expect(result.standardError.contains("1 alert(s), 0 malformed"))
     }
 
+    @Test("A firing alert whose severity changed says what it was; a resolved one and a new episode do not")
+    func severityChange() throws {
+        let (xpub, process, _) = try startSubscriber(["--count", "4"])
+        var critical = alert(model: "fraud", kind: .errorRate, summary: "error rate 0.3")
+        var warning = critical
+        warning.severity = .warning
+        warning.summary = "error rate 0.1"
+        var resolved = warning
+        resolved.state = .resolved
+        critical.summary = "error rate 0.3 again"
+        for alert in [critical, warning, resolved, critical] { try publish(xpub, alert) }
+        let result = try process.waitForExit(timeout: .seconds(30))
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines.map { $0.hasSuffix("(was critical)") } == [false, true, false, false])
+        #expect(lines.dropFirst().first?.contains("FIRING   warning  fraud@v3 error_rate: error rate 0.1") == true)
+    }
+
     @Test("--model fraud subscribes with the trailing dot, so fraud-v2 does not match")
     func modelPrefixHasTrailingDot() throws {
         let (xpub, process, prefix) = try startSubscriber(["--model", "fraud", "--count", "2", "--json"])
