@@ -86,7 +86,18 @@ struct SecurityTests {
         try await Self.send(QuickDrift.lines("trusted"), to: try #require(agent.udpPort))
         try await Self.send(QuickDrift.lines("intruder"), to: try #require(rogue.udpPort))
 
-        #expect(try await agent.waitForMetric("events_acknowledged_total") { $0 >= 80 } == 80)
+        let acknowledged = try await agent.waitForMetric("events_acknowledged_total") { $0 >= 80 }
+        // What a failure here needs to be told apart: lost datagrams, a stuck spool, or a refused handshake.
+        let recorded = try await agent.metric("events_recorded_total")
+        let spooled = try await agent.metric("spool_events")
+        #expect(
+            acknowledged == 80,
+            """
+            agent: recorded \(recorded), spooled \(spooled)
+            agent log: \(agent.process.standardErrorSoFar.suffix(1500))
+            collector log: \(collector.process.standardErrorSoFar.suffix(1500))
+            """
+        )
         let trusted = try await collector.waitForModel("trusted") { ($0["events_seen"] as? Int) == 80 }
         #expect(trusted?["events_seen"] as? Int == 80)
         // The alert reaches the keyed subscriber.
