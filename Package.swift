@@ -172,6 +172,7 @@ let package = Package(
                 "DriftAgentHTTP",
                 "DriftHTTPSecurity",
                 "DriftReplay",
+                "DriftStatistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -2,15 +2,15 @@
 /// with the generator state inside the struct so the same seed and stream give the same sample — replays and
 /// checkpoints are deterministic.
 ///
-/// The generator is xoshiro256** (Blackman & Vigna 2018) seeded through SplitMix64; bounded draws use Lemire's
-/// nearly-divisionless method (ACM TOMACS 2019). Memory: `8·capacity` bytes plus 40 bytes of state.
+/// The generator is ``Xoshiro256StarStar``; bounded draws use Lemire's nearly-divisionless method (ACM TOMACS
+/// 2019). Memory: `8·capacity` bytes plus 40 bytes of state.
 public struct ReservoirSample: Sendable, Hashable, Codable {
     private var reservoir: [Double]
     /// Values held (≤ capacity).
     public private(set) var count = 0
     /// Values seen in total.
     public private(set) var seen: UInt64 = 0
-    private var state: (UInt64, UInt64, UInt64, UInt64)
+    private var generator: Xoshiro256StarStar
 
     /// Creates an empty reservoir.
     ///
@@ -20,8 +20,7 @@ public struct ReservoirSample: Sendable, Hashable, Codable {
     public init(capacity: Int, seed: UInt64) {
         precondition(capacity >= 1, "capacity must be at least 1")
         reservoir = [Double](repeating: 0, count: capacity)
-        var s = seed
-        state = (Self.splitMix(&s), Self.splitMix(&s), Self.splitMix(&s), Self.splitMix(&s))
+        generator = Xoshiro256StarStar(seed: seed)
     }
 
     /// The sample size.
@@ -45,55 +44,21 @@ public struct ReservoirSample: Sendable, Hashable, Codable {
         }
     }
 
-    private static func splitMix(_ x: inout UInt64) -> UInt64 {
-        x &+= 0x9E37_79B9_7F4A_7C15
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 {
-        (x << k) | (x >> (64 - k))
-    }
-
-    /// The next xoshiro256** output.
-    mutating func next() -> UInt64 {
-        let result = Self.rotl(state.1 &* 5, 7) &* 9
-        let t = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= t
-        state.3 = Self.rotl(state.3, 45)
-        return result
-    }
+    /// The next generator output.
+    mutating func next() -> UInt64 { generator.next() }
 
     /// A uniform integer in `0..<bound` (Lemire).
-    mutating func nextBounded(_ bound: UInt64) -> UInt64 {
-        var product = next().multipliedFullWidth(by: bound)
-        if product.low < bound {
-            let threshold = (0 &- bound) % bound
-            while product.low < threshold {
-                product = next().multipliedFullWidth(by: bound)
-            }
-        }
-        return product.high
-    }
+    mutating func nextBounded(_ bound: UInt64) -> UInt64 { generator.next(below: bound) }
 
     public static func == (lhs: ReservoirSample, rhs: ReservoirSample) -> Bool {
         lhs.reservoir == rhs.reservoir && lhs.count == rhs.count && lhs.seen == rhs.seen
-            && lhs.state == rhs.state
+            && lhs.generator == rhs.generator
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(reservoir)
         hasher.combine(seen)
-        hasher.combine(state.0)
-        hasher.combine(state.1)
-        hasher.combine(state.2)
-        hasher.combine(state.3)
+        hasher.combine(generator)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -105,11 +70,12 @@ public struct ReservoirSample: Sendable, Hashable, Codable {
         reservoir = try c.decode([Double].self, forKey: .reservoir)
         count = try c.decode(Int.self, forKey: .count)
         seen = try c.decode(UInt64.self, forKey: .seen)
-        let s = try c.decode([UInt64].self, forKey: .state)
-        guard s.count == 4, count <= reservoir.count, !reservoir.isEmpty else {
+        guard let generator = Xoshiro256StarStar(words: try c.decode([UInt64].self, forKey: .state)),
+            count <= reservoir.count, !reservoir.isEmpty
+        else {
             throw DecodingError.dataCorruptedError(forKey: .state, in: c, debugDescription: "invalid reservoir")
         }
-        state = (s[0], s[1], s[2], s[3])
+        self.generator = generator
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -117,6 +83,6 @@ public struct ReservoirSample: Sendable, Hashable, Codable {
         try c.encode(reservoir, forKey: .reservoir)
         try c.encode(count, forKey: .count)
         try c.encode(seen, forKey: .seen)
-        try c.encode([state.0, state.1, state.2, state.3], forKey: .state)
+        try c.encode(generator.words, forKey: .state)
     }
 }
