@@ -514,14 +514,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             exchange = nil
             cancelTimer()
             closeUpstream()
-            if finished.recorded {
-                relay.recorder.record(
-                    finished,
-                    latency: finished.elapsed,
-                    outcome: outcome,
-                    readPredictions: readPredictions
-                )
-            }
+            record(finished, outcome: outcome, readPredictions: readPredictions)
             return
         }
         // The timer stays armed: when it fires with no exchange running it just lapses, and a later exchange
@@ -553,15 +546,14 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         case .abort:
             context.close(promise: nil)
         }
-        if finished.recorded {
-            relay.recorder.record(
-                finished,
-                latency: finished.elapsed,
-                outcome: outcome,
-                readPredictions: readPredictions
-            )
-        }
+        record(finished, outcome: outcome, readPredictions: readPredictions)
         if exchange == nil, !queued.isEmpty { drainQueued() }
+    }
+
+    /// Records a finished exchange's events when it was admitted for recording.
+    private func record(_ finished: ProxyExchange, outcome: Outcome, readPredictions: Bool) {
+        guard finished.recorded else { return }
+        relay.recorder.record(finished, latency: finished.elapsed, outcome: outcome, readPredictions: readPredictions)
     }
 
     /// Writes and flushes the response end; closes the client connection after it when it is not kept alive.

@@ -236,6 +236,14 @@ final class RawHTTPConnection {
     /// Sends a string's UTF-8 bytes.
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
+    /// Sends a whole HTTP/1.1 POST of a JSON body with a request id.
+    func sendJSONPost(_ path: String, requestID: String, body: String) throws {
+        try send(
+            "POST \(path) HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: \(requestID)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        )
+    }
+
     /// Closes the connection.
     func close() { shutdown(fd, Int32(SHUT_RDWR)) }
 

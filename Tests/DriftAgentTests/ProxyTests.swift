@@ -613,13 +613,9 @@ struct ProxyTests {
     @Test("A client that leaves while the model computes: the answer is awaited and recorded with its latency")
     func clientLeavesBeforeAnswer() async throws {
         try await ProxyHarness.with { harness in
-            let body = #"{"instances": [[4]]}"#
             let leaving = try RawHTTPConnection(port: harness.proxyPort)
             let start = ContinuousClock.now
-            try leaving.send(
-                "POST /slow?seconds=1 HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: gone\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            )
+            try leaving.sendJSONPost("/slow?seconds=1", requestID: "gone", body: #"{"instances": [[4]]}"#)
             try await Task.sleep(for: .milliseconds(200))
             leaving.close()
             let events = try await harness.sink.waitForEvents(1)
@@ -646,12 +642,8 @@ struct ProxyTests {
             $0.maximumUpstreamConnections = 1
         }
         try await ProxyHarness.with(configure: configure) { harness in
-            let body = #"{"instances": [[2]]}"#
             let leaving = try RawHTTPConnection(port: harness.proxyPort)
-            try leaving.send(
-                "POST /slow?seconds=3 HTTP/1.1\r\nHost: proxy\r\nX-Request-ID: silent\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            )
+            try leaving.sendJSONPost("/slow?seconds=3", requestID: "silent", body: #"{"instances": [[2]]}"#)
             try await Task.sleep(for: .milliseconds(100))
             leaving.close()
             let events = try await harness.sink.waitForEvents(1)

@@ -81,18 +81,7 @@ final class ReplaySender {
     /// `stallTimeout` (a collector still working through a deep queue is waited for, a silent one is not).
     /// Returns whether they all were.
     func drain(stallTimeout: Duration) throws -> Bool {
-        var deadline = clock.now + stallTimeout
-        var waiting = outstanding
-        while outstanding > 0 {
-            let left = deadline - clock.now
-            if left <= .zero { break }
-            try pump(timeout: min(left, .milliseconds(100)))
-            if outstanding < waiting {
-                waiting = outstanding
-                deadline = clock.now + stallTimeout
-            }
-        }
-        return outstanding == 0
+        try AcknowledgementDrain.run(stallTimeout: stallTimeout, outstanding: { outstanding }, pump: pump(timeout:))
     }
 
     private func handle(_ frames: [ZeroMQFrame]) {

@@ -90,18 +90,7 @@ final class AcknowledgedSender {
     /// `stallTimeout`: a collector still working through a deep queue is waited for, a silent one is not.
     /// Returns whether they all were.
     func drain(stallTimeout: Duration) throws -> Bool {
-        var deadline = clock.now + stallTimeout
-        var waiting = unacknowledged
-        while unacknowledged > 0 {
-            let left = deadline - clock.now
-            if left <= .zero { break }
-            try pump(timeout: min(left, .milliseconds(100)))
-            if unacknowledged < waiting {
-                waiting = unacknowledged
-                deadline = clock.now + stallTimeout
-            }
-        }
-        return unacknowledged == 0
+        try AcknowledgementDrain.run(stallTimeout: stallTimeout, outstanding: { unacknowledged }, pump: pump(timeout:))
     }
 
     private func handle(_ frames: [ZeroMQFrame]) {
