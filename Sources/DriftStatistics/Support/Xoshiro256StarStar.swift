@@ -4,10 +4,11 @@
 ///
 /// 32 bytes of state; ``words`` exposes it so that owners can checkpoint it.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+    // Inlinable (the simulator draws several numbers per event from another module).
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
 
     /// A generator whose whole stream is fixed by `seed` (four SplitMix64 outputs).
     public init(seed: UInt64) {
@@ -35,7 +36,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
     public var words: [UInt64] { [s0, s1, s2, s3] }
 
     /// The next 64 random bits.
-    @inline(__always)
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = Self.rotate(s1 &* 5, 7) &* 9
         let shifted = s1 << 17
@@ -49,7 +50,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// A uniform integer in `0..<bound`, `bound` > 0 (Lemire's nearly divisionless method, ACM TOMACS 2019).
-    @inline(__always)
+    @inlinable
     public mutating func next(below bound: UInt64) -> UInt64 {
         var product = next().multipliedFullWidth(by: bound)
         if product.low < bound {
@@ -61,8 +62,8 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
         return product.high
     }
 
-    @inline(__always)
-    private static func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 {
+    @inlinable
+    static func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 {
         (value << count) | (value >> (64 &- count))
     }
 }
