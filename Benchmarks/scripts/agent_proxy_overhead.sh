@@ -21,14 +21,9 @@ duration="${1:-15}"
 for tool in wrk nginx; do
     command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light" >&2; exit 1; }
 done
-if [[ -n "${DRIFTWATCH:-}" ]]; then
-    driftwatch="$DRIFTWATCH"
-else
-    swift build -c release --scratch-path .build-release --product driftwatch 2>&1 | grep -v "prohibited flag" | tail -n 1
-    driftwatch="$(swift build -c release --scratch-path .build-release --show-bin-path)/driftwatch"
-fi
+source Benchmarks/scripts/agent_bench_common.sh
+select_executables
 
-collector="${COLLECTOR:-$driftwatch}"
 
 work="$(mktemp -d)"
 pids=()
@@ -90,11 +85,7 @@ http {
 NGINX
 nginx -c "$work/nginx-proxy.conf"
 
-"$collector" collector --ingest 'tcp://127.0.0.1:*' --alerts 'tcp://127.0.0.1:*' --http 127.0.0.1:0 \
-    2> "$work/collector.log" &
-pids+=("$!")
-for _ in $(seq 1 100); do grep -q "zmq.ingest=" "$work/collector.log" && break; sleep 0.1; done
-ingest="$(grep -o "zmq.ingest=[^ ]*" "$work/collector.log" | head -n 1 | cut -d= -f2)"
+start_collector
 
 # Starts one agent from executable $1 as proxy number $2; sets agent_port[$2] and agent_pid[$2].
 declare -a agent_port agent_pid

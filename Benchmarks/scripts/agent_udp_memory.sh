@@ -12,13 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rate="${1:-10000}"
 seconds="${2:-20}"
-if [[ -n "${DRIFTWATCH:-}" ]]; then
-    driftwatch="$DRIFTWATCH"
-else
-    swift build -c release --scratch-path .build-release --product driftwatch 2>&1 | grep -v "prohibited flag" | tail -n 1
-    driftwatch="$(swift build -c release --scratch-path .build-release --show-bin-path)/driftwatch"
-fi
-collector="${COLLECTOR:-$driftwatch}"
+source Benchmarks/scripts/agent_bench_common.sh
+select_executables
 
 work="$(mktemp -d)"
 pids=()
@@ -29,11 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$collector" collector --ingest 'tcp://127.0.0.1:*' --alerts 'tcp://127.0.0.1:*' --http 127.0.0.1:0 \
-    2> "$work/collector.log" &
-pids+=("$!")
-for _ in $(seq 1 100); do grep -q "zmq.ingest=" "$work/collector.log" && break; sleep 0.1; done
-ingest="$(grep -o "zmq.ingest=[^ ]*" "$work/collector.log" | head -n 1 | cut -d= -f2)"
+start_collector
 
 "$driftwatch" agent --collector "$ingest" --model udpbench --udp 127.0.0.1:0 --http 127.0.0.1:0 \
     --spool-dir "$work/spool" 2> "$work/agent.log" &
