@@ -9,7 +9,8 @@ import ZeroMQ
 ///
 /// Each pass waits at most 5 ms for acknowledgements, so a recorded event is batched within that time plus the
 /// flush interval. An idle worker (nothing queued, open or unacknowledged) waits instead on the recorder's
-/// ``Doorbell``, which the next recorded item rings. The worker owns its socket and spool; other threads see only ``DeliveryStatistics``.
+/// ``Doorbell``, which the next recorded item rings. The worker owns its socket and spool; other threads see only
+/// ``DeliveryStatistics``.
 struct DeliveryWorker {
     /// State shared with the threads that record and read statistics.
     final class Shared: Sendable {

@@ -368,33 +368,33 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     // MARK: Upstream side (called by UpstreamHandler on this event loop)
 
-    /// A part of the upstream's response: forwarded to the client as it comes.
+    /// A part of the upstream's response: forwarded to the client as it comes (once the client has gone, see
+    /// `channelInactive`, only kept for the record).
     func upstreamRead(_ part: HTTPClientResponsePart, from handler: UpstreamHandler) {
         guard isCurrent(handler), exchange?.responseFinished == false else { return }
-        guard clientOpen, let context else {
-            readForDepartedClient(part)
-            return
-        }
+        let client = clientOpen ? context : nil
         if case .body(let buffer) = part {
             // Mutated in place, with no copy of the exchange alive: the capture must not be copied on write.
             exchange?.responseCapture?.append(buffer)
             exchange?.lastUpstreamRead = .now()
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            clientNeedsFlush = true
-            if !context.channel.isWritable { handler.pauseReading() }
+            if let client {
+                client.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                clientNeedsFlush = true
+                if !client.channel.isWritable { handler.pauseReading() }
+            }
             return
         }
         guard let exchange else { return }
         switch part {
         case .head(let head) where head.status.code < 200:
             // An informational answer (the decoder never gives 101 here: no upgrade is offered upstream).
-            if exchange.clientVersion.major == 1 && exchange.clientVersion.minor >= 1 {
+            if let client, exchange.clientVersion.major == 1 && exchange.clientVersion.minor >= 1 {
                 let informational = HTTPResponseHead(
                     version: exchange.clientVersion,
                     status: head.status,
                     headers: HopByHopHeaders.stripped(head.headers)
                 )
-                context.write(wrapOutboundOut(.head(informational)), promise: nil)
+                client.write(wrapOutboundOut(.head(informational)), promise: nil)
                 clientNeedsFlush = true
             }
         case .head(let head):
@@ -414,37 +414,14 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             self.exchange?.responseHeadSent = true
             self.exchange?.lastUpstreamRead = now
             armTimer(notAfter: now + relay.readTimeout)
-            context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
-            clientNeedsFlush = true
+            if let client {
+                client.write(wrapOutboundOut(.head(clientHead)), promise: nil)
+                clientNeedsFlush = true
+            }
         case .body:
             break  // handled above
         case .end:
             let status = exchange.status ?? 502
-            finish(
-                outcome: status >= 500 ? .error(code: UInt16(clamping: status)) : .ok,
-                readPredictions: (200..<300).contains(status),
-                ending: .responseEnd
-            )
-        }
-    }
-
-    /// A part of the upstream's response to a client that has closed its connection: kept for the record only.
-    private func readForDepartedClient(_ part: HTTPClientResponsePart) {
-        switch part {
-        case .head(let head) where head.status.code < 200:
-            break
-        case .head(let head):
-            let status = Int(head.status.code)
-            if status >= 500 { relay.counters.update { $0.upstreamServerErrors += 1 } }
-            let now = NIODeadline.now()
-            exchange?.status = status
-            exchange?.lastUpstreamRead = now
-            armTimer(notAfter: now + relay.readTimeout)
-        case .body(let buffer):
-            exchange?.responseCapture?.append(buffer)
-            exchange?.lastUpstreamRead = .now()
-        case .end:
-            let status = exchange?.status ?? 502
             finish(
                 outcome: status >= 500 ? .error(code: UInt16(clamping: status)) : .ok,
                 readPredictions: (200..<300).contains(status),
