@@ -174,9 +174,10 @@ struct MergeWalk {
         return term
     }
 
-    /// Steps while both samples have a head in the stretch `u[..<iEnd]`, `v[..<jEnd]`, handing each term to `add`.
+    /// Walks to the end of the stretch `u[..<iEnd]`, `v[..<jEnd]`, handing each step's term to `add` in merge order:
+    /// first while both samples have a head, then the rest of whichever has one.
     @inline(__always)
-    mutating func runMain(
+    mutating func walk(
         _ a: UnsafePointer<Double>,
         _ b: UnsafePointer<Double>,
         iEnd: Int,
@@ -185,8 +186,18 @@ struct MergeWalk {
     ) {
         while true {
             let steps = min(iEnd - i, jEnd - j)
-            guard steps > 0 else { return }
+            guard steps > 0 else { break }
             for _ in 0..<steps { add(mainStep(a, b)) }
+        }
+        while i < iEnd {
+            add(step(to: a[i]))
+            i &+= 1
+            diff &+= n2
+        }
+        while j < jEnd {
+            add(step(to: b[j]))
+            j &+= 1
+            diff &-= n1
         }
     }
 
@@ -194,17 +205,7 @@ struct MergeWalk {
     @inline(__always)
     mutating func run(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, iEnd: Int, jEnd: Int) {
         var sum = total
-        runMain(a, b, iEnd: iEnd, jEnd: jEnd) { sum += $0 }
-        while i < iEnd {
-            sum += step(to: a[i])
-            i &+= 1
-            diff &+= n2
-        }
-        while j < jEnd {
-            sum += step(to: b[j])
-            j &+= 1
-            diff &-= n1
-        }
+        walk(a, b, iEnd: iEnd, jEnd: jEnd) { sum += $0 }
         total = sum
     }
 
@@ -220,21 +221,9 @@ struct MergeWalk {
         count: inout Int
     ) {
         var k = count
-        runMain(a, b, iEnd: iEnd, jEnd: jEnd) {
+        walk(a, b, iEnd: iEnd, jEnd: jEnd) {
             terms[k] = $0
             k &+= 1
-        }
-        while i < iEnd {
-            terms[k] = step(to: a[i])
-            k &+= 1
-            i &+= 1
-            diff &+= n2
-        }
-        while j < jEnd {
-            terms[k] = step(to: b[j])
-            k &+= 1
-            j &+= 1
-            diff &-= n1
         }
         count = k
     }
