@@ -29,7 +29,8 @@ struct SimulateCommand: ParsableCommand {
 
             With --fast nothing sleeps: event time is synthetic, starting at --start-time, and the same seed and \
             flags give byte-identical batches. Progress goes to standard error every 5 s; Ctrl-C stops with a \
-            summary. Exit status 0 when every batch was acknowledged within 5 s of the end, 1 otherwise.
+            summary. At the end it waits for acknowledgements while they keep coming (giving up after 5 s without \
+            one): exit status 0 when every batch was acknowledged, 1 otherwise.
             See docs/simulate.md.
             """
     )
