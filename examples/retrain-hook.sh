@@ -25,5 +25,5 @@ cat > "$job.tmp"
 mv "$job.tmp" "$job"
 start_s=$((DRIFTWATCH_DATA_START_NS / 1000000000))
 end_s=$((DRIFTWATCH_DATA_END_NS / 1000000000))
-echo "retrain-hook: queued $DRIFTWATCH_TRIGGER_ID: retrain $DRIFTWATCH_MODEL $DRIFTWATCH_MODEL_VERSION on data" \
+echo "retrain-hook: queued $DRIFTWATCH_TRIGGER_ID: retrain $DRIFTWATCH_MODEL${DRIFTWATCH_MODEL_VERSION:+ $DRIFTWATCH_MODEL_VERSION} on data" \
     "from $start_s to $end_s (unix s): $DRIFTWATCH_REASON" >&2

@@ -125,7 +125,7 @@ extension ModelMonitor {
                         feature: nil,
                         severity: top.contains(where: \.critical) ? .critical : .warning,
                         summary:
-                            "\(drifted.count) of \(testedCount) features of \(key.model) \(key.version) drifted (share \(format(share)) ≥ \(format(configuration.dataDrift.driftShare)))",
+                            "\(drifted.count) of \(testedCount) features of \(key.summaryName) drifted (share \(format(share)) ≥ \(format(configuration.dataDrift.driftShare)))",
                         evidence: AlertEvidence(
                             statistic: "drift_share",
                             value: share,
@@ -448,7 +448,7 @@ extension ModelMonitor {
             kind: kind,
             feature: feature,
             severity: r.critical ? .critical : .warning,
-            summary: "\(subject) of \(key.model) \(key.version) drifted (\(r.test.rawValue): \(detail))",
+            summary: "\(subject) of \(key.summaryName) drifted (\(r.test.rawValue): \(detail))",
             evidence: AlertEvidence(
                 statistic: r.test.rawValue,
                 value: r.statistic,
@@ -473,7 +473,7 @@ extension ModelMonitor {
             feature: r.name,
             severity: rise >= s.criticalIncrease ? .critical : .warning,
             summary:
-                "missing share of feature \(r.name) of \(key.model) \(key.version) rose from \(format(r.referenceMissingRate)) to \(format(r.missingRate))",
+                "missing share of feature \(r.name) of \(key.summaryName) rose from \(format(r.referenceMissingRate)) to \(format(r.missingRate))",
             evidence: AlertEvidence(
                 statistic: "missing_rate",
                 value: r.missingRate,
@@ -543,7 +543,7 @@ extension ModelMonitor {
             feature: nil,
             severity: severity,
             summary:
-                "error rate of \(key.model) \(key.version) is \(format(rate)) (reference \(format(referenceErrorRate ?? 0)))",
+                "error rate of \(key.summaryName) is \(format(rate)) (reference \(format(referenceErrorRate ?? 0)))",
             evidence: AlertEvidence(
                 statistic: statistic,
                 value: statistic == "two_proportion_z" ? rate : rate,
@@ -592,7 +592,7 @@ extension ModelMonitor {
                 feature: nil,
                 severity: critical ? .critical : .warning,
                 summary:
-                    "latency of \(key.model) \(key.version) rose: p50 \(format(p50)) µs, p95 \(format(p95)) µs, p99 \(format(p99)) µs (\(worst.0) \(format(worst.1)))",
+                    "latency of \(key.summaryName) rose: p50 \(format(p50)) µs, p95 \(format(p95)) µs, p99 \(format(p99)) µs (\(worst.0) \(format(worst.1)))",
                 evidence: AlertEvidence(
                     statistic: byRatio ? worst.0 : s.changeDetector.rawValue,
                     value: worst.1,
@@ -624,7 +624,7 @@ extension ModelMonitor {
                 kind: .traffic,
                 feature: nil,
                 severity: .critical,
-                summary: "no events from \(key.model) \(key.version) for \(format(Double(idle) / 1e9)) s",
+                summary: "no events from \(key.summaryName) for \(format(Double(idle) / 1e9)) s",
                 evidence: AlertEvidence(
                     statistic: "seconds_since_last_event",
                     value: Double(idle) / 1e9,
@@ -641,7 +641,7 @@ extension ModelMonitor {
             feature: nil,
             severity: ratio <= s.dropCriticalRatio ? .critical : .warning,
             summary:
-                "request rate of \(key.model) \(key.version) dropped to \(format(rate))/s (reference \(format(referenceRate))/s)",
+                "request rate of \(key.summaryName) dropped to \(format(rate))/s (reference \(format(referenceRate))/s)",
             evidence: AlertEvidence(
                 statistic: "rate_ratio",
                 value: ratio,
@@ -670,7 +670,7 @@ extension ModelMonitor {
                     feature: nil,
                     severity: drop >= s.dropCritical ? .critical : .warning,
                     summary:
-                        "\(s.metric.rawValue) of \(key.model) \(key.version) is \(format(value)) (reference \(format(reference)))",
+                        "\(s.metric.rawValue) of \(key.summaryName) is \(format(value)) (reference \(format(reference)))",
                     evidence: AlertEvidence(
                         statistic: s.metric.rawValue,
                         value: value,
@@ -697,7 +697,7 @@ extension ModelMonitor {
                     feature: name,
                     severity: .warning,
                     summary:
-                        "custom metric \(name) of \(key.model) \(key.version) is anomalous (robust z \(format(verdict.score)))",
+                        "custom metric \(name) of \(key.summaryName) is anomalous (robust z \(format(verdict.score)))",
                     evidence: AlertEvidence(
                         statistic: "robust_z",
                         value: verdict.score,
@@ -760,12 +760,12 @@ extension ModelMonitor {
     }
 }
 
-/// A short decimal form for summaries (4 significant digits, no Foundation).
+/// A short decimal form for summaries (4 significant digits, no Foundation): `0.1235`, `8.847`, `1.183e-97`.
 func format(_ value: Double) -> String {
     guard value.isFinite else { return String(value) }
     let magnitude = abs(value)
     if magnitude == 0 { return "0" }
-    if magnitude >= 1e6 || magnitude < 1e-4 { return String(value) }
+    if magnitude >= 1e6 || magnitude < 1e-4 { return scientific(value) }
     var digits = 0
     var scaled = magnitude
     while scaled < 1000 && digits < 8 {
@@ -777,6 +777,30 @@ func format(_ value: Double) -> String {
     var text = String(rounded)
     if text.hasSuffix(".0") { text.removeLast(2) }
     return text
+}
+
+/// `d.ddde±x` with trailing zeros of the mantissa dropped; the evidence keeps the exact value.
+private func scientific(_ value: Double) -> String {
+    var mantissa = abs(value)
+    var exponent = 0
+    // Stepping by ten (at most ~330 steps for the smallest p-values) avoids a logarithm's off-by-one at exact
+    // powers of ten; the rounding error it accumulates is far below the four digits shown.
+    while mantissa >= 10 {
+        mantissa /= 10
+        exponent += 1
+    }
+    while mantissa < 1 {
+        mantissa *= 10
+        exponent -= 1
+    }
+    mantissa = (mantissa * 1000).rounded() / 1000
+    if mantissa >= 10 {
+        mantissa /= 10
+        exponent += 1
+    }
+    var digits = String(mantissa)
+    if digits.hasSuffix(".0") { digits.removeLast(2) }
+    return "\(value < 0 ? "-" : "")\(digits)e\(exponent)"
 }
 
 private func pow10(_ n: Int) -> Double {

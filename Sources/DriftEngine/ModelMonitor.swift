@@ -8,6 +8,9 @@ public struct ModelKey: Sendable, Hashable, Codable, Comparable {
     /// The model version.
     public var version: String
 
+    /// The model and its version as alert summaries name them: the model alone when the version is empty.
+    var summaryName: String { version.isEmpty ? model : "\(model) \(version)" }
+
     /// Creates a key.
     public init(model: String, version: String) {
         self.model = model

@@ -346,7 +346,7 @@ public struct TriggerEvaluator: Sendable, Codable, Hashable {
             }
         }
         let what = parts.isEmpty ? "retraining requested" : parts.joined(separator: "; ")
-        return "\(key.model) \(key.version): \(what)"
+        return "\(key.summaryName): \(what)"
     }
 
     static func featureEvidence(_ figures: ModelSnapshot, configuration: MonitorConfiguration) -> [FeatureEvidence] {

@@ -1,8 +1,8 @@
 import DriftProtocol
 import Foundation
 
-/// Renders an alert as one readable line: local time, state, severity, model@version, kind, feature, summary
-/// and the key evidence.
+/// Renders an alert as one readable line: local time, state, severity, model@version (the model alone when it has
+/// no version), kind, feature, summary and the key evidence.
 ///
 /// `2024-05-01 14:03:07 FIRING   critical fraud@v3 data_drift amount: amount drifted … [ks=0.31 p=0.000125
 /// threshold=0.2 current=5000 reference=10000]`
@@ -16,7 +16,8 @@ enum AlertFormatter {
         let severity = alert.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
         let feature = alert.feature.map { " \($0)" } ?? ""
         let change = previousSeverity.map { " (was \($0.rawValue))" } ?? ""
-        return "\(time) \(state) \(severity) \(alert.model)@\(alert.modelVersion) \(alert.kind.rawValue)\(feature):"
+        let model = alert.modelVersion.isEmpty ? alert.model : "\(alert.model)@\(alert.modelVersion)"
+        return "\(time) \(state) \(severity) \(model) \(alert.kind.rawValue)\(feature):"
             + " \(alert.summary) [\(evidence(alert.evidence))]\(change)"
     }
 

@@ -79,9 +79,9 @@ struct SubscribeCommandTests {
         #expect(result.standardError.contains("1 alert(s), 0 malformed"))
     }
 
-    @Test("A firing alert whose severity changed says what it was; a resolved one and a new episode do not")
+    @Test("A changed severity says what it was (not when resolved or new); a versionless model is named alone")
     func severityChange() throws {
-        let (xpub, process, _) = try startSubscriber(["--count", "4"])
+        let (xpub, process, _) = try startSubscriber(["--count", "5"])
         var critical = alert(model: "fraud", kind: .errorRate, summary: "error rate 0.3")
         var warning = critical
         warning.severity = .warning
@@ -89,12 +89,15 @@ struct SubscribeCommandTests {
         var resolved = warning
         resolved.state = .resolved
         critical.summary = "error rate 0.3 again"
-        for alert in [critical, warning, resolved, critical] { try publish(xpub, alert) }
+        var unversioned = alert(model: "fraud", kind: .latency, summary: "p99 latency 2.5x the reference")
+        unversioned.modelVersion = ""
+        for alert in [critical, warning, resolved, critical, unversioned] { try publish(xpub, alert) }
         let result = try process.waitForExit(timeout: .seconds(30))
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n")
-        #expect(lines.count == 4)
-        #expect(lines.map { $0.hasSuffix("(was critical)") } == [false, true, false, false])
+        #expect(lines.count == 5)
+        #expect(lines.map { $0.hasSuffix("(was critical)") } == [false, true, false, false, false])
+        #expect(lines.last?.contains("FIRING   critical fraud latency: p99 latency") == true)
         #expect(lines.dropFirst().first?.contains("FIRING   warning  fraud@v3 error_rate: error rate 0.1") == true)
     }
 
