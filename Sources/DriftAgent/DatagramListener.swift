@@ -30,6 +30,8 @@ public final class DatagramListener: Sendable {
     public let boundAddress: Address
     private let descriptor: Int32
     private let stopFlag = StopFlag()
+    /// Rung by ``stop()``: the thread waits in `poll` on the socket and this, so an idle listener never wakes.
+    private let doorbell = Doorbell()
     private let finished = DispatchSemaphore(value: 0)
 
     /// Binds `address` and starts receiving into `ingest`.
@@ -40,18 +42,24 @@ public final class DatagramListener: Sendable {
         boundAddress = bound
         let stopFlag = self.stopFlag
         let finished = self.finished
+        let doorbell = self.doorbell
         let thread = Thread { [descriptor] in
             var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                // stop() sets the flag; the receive timeout bounds how long the thread takes to see it.
-                if stopFlag.isSet { break }
-                if count < 0 {
-                    if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
-                    break
+            var watched = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+            if let doorbell { watched.append(pollfd(fd: doorbell.readEnd, events: Int16(POLLIN), revents: 0)) }
+            // Without a doorbell (no descriptors left for its pipe), a 200 ms timeout bounds how long stop() waits.
+            let timeout: Int32 = doorbell == nil ? 200 : -1
+            while !stopFlag.isSet {
+                _ = poll(&watched, nfds_t(watched.count), timeout)
+                // Take every queued datagram, then wait again.
+                while !stopFlag.isSet {
+                    let count = buffer.withUnsafeMutableBytes {
+                        recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+                    }
+                    if count < 0 { break }  // EAGAIN: the queue is empty (EINTR: poll again)
+                    let now = Int64(Date().timeIntervalSince1970 * 1e9)
+                    buffer.withUnsafeBytes { ingest.ingest(UnsafeRawBufferPointer(rebasing: $0[..<count]), now: now) }
                 }
-                let now = Int64(Date().timeIntervalSince1970 * 1e9)
-                buffer.withUnsafeBytes { ingest.ingest(UnsafeRawBufferPointer(rebasing: $0[..<count]), now: now) }
             }
             finished.signal()
         }
@@ -62,6 +70,7 @@ public final class DatagramListener: Sendable {
     /// Stops receiving and closes the socket (a Unix socket's file is removed). Idempotent.
     public func stop() {
         guard stopFlag.set() else { return }
+        doorbell?.ring()
         finished.wait()
         _ = Glibc.close(descriptor)
         if case .unix(let path) = boundAddress { _ = unlink(path) }
@@ -130,13 +139,10 @@ public final class DatagramListener: Sendable {
         }
     }
 
-    /// Raises the receive buffer and sets a 200 ms receive timeout, so the thread notices ``stop()`` even on
-    /// Linux, where `shutdown` does not wake a `recv` blocked on an unconnected UDP socket.
+    /// Raises the receive buffer to 4 MiB, so a burst from the model is queued rather than dropped by the kernel.
     private static func raiseReceiveBuffer(_ descriptor: Int32) {
         var size: Int32 = 4 * 1024 * 1024
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     private static func failure(_ call: String, _ address: Address) -> AgentError {

@@ -4,9 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A wake-up call another thread can make to the delivery worker while it waits in `zmq_poll`: a non-blocking pipe
-/// whose read end `zmq_poll` watches beside the DEALER socket. Ringing costs one `write`; a ring stays pending (the
-/// pipe stays readable) until ``answer()``, so a ring made just before the worker starts waiting is not lost.
+/// A wake-up call another thread can make to a thread waiting in `zmq_poll` or `poll` (the delivery worker beside its
+/// DEALER socket, a datagram listener beside its socket): a non-blocking pipe whose read end the waiting thread
+/// watches. Ringing costs one `write`; a ring stays pending (the pipe stays readable) until ``answer()``, so a ring
+/// made just before the thread starts waiting is not lost.
 final class Doorbell: Sendable {
     /// The end `zmq_poll` watches for readability.
     let readEnd: Int32
