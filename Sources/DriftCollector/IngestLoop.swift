@@ -16,6 +16,8 @@ struct IngestLoop: ~Copyable {
     let configuration: CollectorConfiguration
     let core: CollectorCore
     let store: CheckpointStore?
+    /// Writes checkpoints off this thread (nil without a state file).
+    private let checkpoints: CheckpointWriter?
     let logger: Logger
     let clock: @Sendable () -> Int64
 
@@ -45,6 +47,7 @@ struct IngestLoop: ~Copyable {
         self.configuration = configuration
         self.core = core
         self.store = store
+        self.checkpoints = store.map { CheckpointWriter(store: $0, core: core, logger: logger) }
         self.logger = logger
         self.clock = clock
         self.resolver = resolver
@@ -126,7 +129,7 @@ struct IngestLoop: ~Copyable {
             }
             if now >= nextCheckpoint {
                 nextCheckpoint = now + checkpointNanoseconds
-                writeCheckpoint()
+                if let state = checkpointState() { checkpoints?.writeInBackground(state) }
             }
         }
         writeCheckpoint()
@@ -388,21 +391,20 @@ struct IngestLoop: ~Copyable {
         }
     }
 
+    /// Writes a checkpoint and returns once it is saved (after one still being written in the background).
     private func writeCheckpoint() {
-        guard let store else { return }
-        do {
-            let encoder = CheckpointCoding.encoder()
-            let blobs = [
-                "engine": try encoder.encode(engine.checkpoint()),
-                "acknowledgements": try encoder.encode(acknowledgements),
-            ]
-            try store.save(blobs, savedAt: clock())
-            try core.triggers?.saveEvaluator(try encoder.encode(triggers))
-            core.metrics.checkpointSuccesses.increment()
-        } catch {
-            core.metrics.checkpointFailures.increment()
-            logger.error("Could not write a checkpoint", metadata: ["error": "\(error)"])
-        }
+        if let state = checkpointState() { checkpoints?.writeNow(state) }
+    }
+
+    /// The state a checkpoint saves, copied now; nil without a state file.
+    private func checkpointState() -> CheckpointState? {
+        guard checkpoints != nil else { return nil }
+        return CheckpointState(
+            engine: engine,
+            acknowledgements: acknowledgements,
+            triggers: triggers,
+            savedAt: clock()
+        )
     }
 
     private mutating func restoreCheckpoint() {

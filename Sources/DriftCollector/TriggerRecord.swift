@@ -46,6 +46,8 @@ public struct TriggerRecord: Sendable, Hashable, Codable {
     public var model: String
     /// The model version.
     public var modelVersion: String
+    /// The model and its version for a readable line: the model alone when the version is empty.
+    public var modelName: String { modelVersion.isEmpty ? model : "\(model) \(modelVersion)" }
     /// `policy` or `manual`.
     public var source: String
     /// The trigger's reason.

@@ -69,6 +69,6 @@ struct TriggerCommand: AsyncParsableCommand {
             return
         }
         let record = try JSONDecoder().decode(TriggerRecord.self, from: data)
-        print("trigger \(record.id) for \(record.model) \(record.modelVersion): \(record.state.rawValue)")
+        print("trigger \(record.id) for \(record.modelName): \(record.state.rawValue)")
     }
 }

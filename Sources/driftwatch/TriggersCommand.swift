@@ -81,7 +81,7 @@ struct TriggersCommand: AsyncParsableCommand {
                     return text
                 }
                 print(
-                    "\(record.id)  \(record.state.rawValue)  \(record.model) \(record.modelVersion)  "
+                    "\(record.id)  \(record.state.rawValue)  \(record.modelName)  "
                         + "\(record.source): \(record.reason)"
                 )
                 for sink in sinks { print("    \(sink)") }
