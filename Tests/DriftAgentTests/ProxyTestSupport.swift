@@ -331,13 +331,6 @@ final class RawHTTPConnection {
         }
         return true
     }
-
-    /// Whether the peer closes the connection within about `seconds` (nothing else arrives meanwhile).
-    func waitForClose(seconds: Int = 5) -> Bool {
-        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return ((try? fill()) ?? true) == false
-    }
 }
 
 /// A scripted HTTP/1.1 upstream on an ephemeral loopback port, one thread per connection, for behaviours the

@@ -466,7 +466,7 @@ struct ProxyTests {
             let answer = try old.readResponse()
             #expect(answer.statusLine.hasPrefix("HTTP/1.0 200"))
             #expect(answer.text == #"{"predictions": [8.0]}"#)
-            #expect(old.waitForClose())
+            #expect(try await old.waitUntilClosed())
 
             // A chunked upstream answer reaches an HTTP/1.0 client delimited by the connection's close.
             let streamed = try RawHTTPConnection(port: harness.proxyPort)
@@ -481,7 +481,7 @@ struct ProxyTests {
             let stats = try closing.readResponse()
             #expect(stats.status == 200)
             #expect(stats.header("Connection")?.lowercased() == "close")
-            #expect(closing.waitForClose())
+            #expect(try await closing.waitUntilClosed())
         }
     }
 
@@ -719,7 +719,7 @@ struct ProxyTests {
             #expect(answer.status == 200)
             #expect(answer.text == #"{"predictions": [1.0]}"#)
             #expect(answer.header("Connection")?.lowercased() == "close")
-            #expect(busy.waitForClose())
+            #expect(try await busy.waitUntilClosed())
             let events = try await harness.sink.waitForEvents(1)
             #expect(events.map(\.requestID) == ["last"])
             #expect(events.first?.outcome == .ok)
