@@ -38,7 +38,10 @@ final class CheckpointWriter: Sendable {
     /// - Returns: false, writing nothing, when the previous checkpoint is still being written.
     @discardableResult
     func writeInBackground(_ state: CheckpointState) -> Bool {
-        guard !writing.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+        guard !writing.exchange(true, ordering: .acquiringAndReleasing) else {
+            core.metrics.checkpointsSkipped.increment()
+            return false
+        }
         queue.async { [self] in
             write(state)
             writing.store(false, ordering: .releasing)
@@ -52,6 +55,13 @@ final class CheckpointWriter: Sendable {
     }
 
     private func write(_ state: CheckpointState) {
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - started
+            core.metrics.checkpointSeconds.set(
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            )
+        }
         do {
             let encoder = CheckpointCoding.encoder()
             let blobs = [

@@ -25,6 +25,8 @@ struct CollectorMetrics: Sendable {
     let reloadFailures: Counter
     let checkpointSuccesses: Counter
     let checkpointFailures: Counter
+    let checkpointsSkipped: Counter
+    let checkpointSeconds: Gauge
     let ingestBatchSeconds: DurationHistogram
     let webhookDeliveries: DeliveryCounters
     let alertmanagerDeliveries: DeliveryCounters
@@ -99,7 +101,7 @@ struct CollectorMetrics: Sendable {
             descriptor: .named("driftwatch_config_reloads_total", help: reloadHelp),
             labels: [("result", "failure")]
         )
-        let checkpointHelp = "State checkpoints written to the store, by result."
+        let checkpointHelp = "State checkpoints by result: saved, failed, or skipped while the last was being saved."
         checkpointSuccesses = registry.makeCounter(
             descriptor: .named("driftwatch_checkpoints_total", help: checkpointHelp),
             labels: [("result", "success")]
@@ -107,6 +109,16 @@ struct CollectorMetrics: Sendable {
         checkpointFailures = registry.makeCounter(
             descriptor: .named("driftwatch_checkpoints_total", help: checkpointHelp),
             labels: [("result", "failure")]
+        )
+        checkpointsSkipped = registry.makeCounter(
+            descriptor: .named("driftwatch_checkpoints_total", help: checkpointHelp),
+            labels: [("result", "skipped")]
+        )
+        checkpointSeconds = registry.makeGauge(
+            descriptor: .named(
+                "driftwatch_checkpoint_last_duration_seconds",
+                help: "Time the last checkpoint took to encode and save (off the ingest thread, except at shutdown)."
+            )
         )
         ingestBatchSeconds = registry.makeDurationHistogram(
             descriptor: .named(

@@ -77,12 +77,22 @@ struct CollectorOperationsTests {
         #expect(try await collector.get("/readyz").status == 200)
     }
 
+    /// The value of the series `name` (with its labels, exactly as exposed) in Prometheus text.
+    static func sample(_ name: String, in text: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+    }
+
     @Test("/metrics passes promtool check metrics, and a real Prometheus server scrapes it")
     func prometheusScrapes() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = try writeTemporaryFile(fastConfiguration, name: "collector.yaml", in: directory)
-        let collector = try CollectorProcess(["--config", config])
+        // Checkpoints every second: written in the background while the run goes on, and timed.
+        let collector = try CollectorProcess([
+            "--config", config, "--state", directory.appendingPathComponent("state.sqlite").path,
+            "--checkpoint-interval", "1",
+        ])
         defer { _ = try? collector.stop() }
         let run = try simulate(
             to: collector.ingestEndpoint,
@@ -91,6 +101,7 @@ struct CollectorOperationsTests {
         #expect(run.status == 0, "\(run.standardError)")
 
         let expectedSeries = [
+            "driftwatch_checkpoints_total{result=\"success\"}", "driftwatch_checkpoint_last_duration_seconds",
             "driftwatch_events_received_total", "driftwatch_feature_drift_p_value{", "driftwatch_model_error_rate{",
             "driftwatch_model_latency_p99_seconds{", "driftwatch_alerts{",
         ]
@@ -99,7 +110,10 @@ struct CollectorOperationsTests {
         #expect(
             try await eventually {
                 metrics = try await collector.get("/metrics").body
-                return expectedSeries.allSatisfy(metrics.contains)
+                // The run takes well under a second; the first checkpoint comes a second after the start.
+                let checkpointed =
+                    (Self.sample("driftwatch_checkpoints_total{result=\"success\"}", in: metrics) ?? 0) >= 1
+                return expectedSeries.allSatisfy(metrics.contains) && checkpointed
             },
             "missing \(expectedSeries.filter { !metrics.contains($0) })"
         )
@@ -109,6 +123,12 @@ struct CollectorOperationsTests {
             ["-c", "promtool check metrics < '\(metricsFile)'"]
         )
         #expect(check.status == 0, "promtool: \(check.standardOutput) \(check.standardError)")
+        let checkpointLines = metrics.split(separator: "\n").filter { $0.hasPrefix("driftwatch_checkpoint") }
+        #expect(
+            (Self.sample("driftwatch_checkpoints_total{result=\"success\"}", in: metrics) ?? 0) >= 1,
+            "\(checkpointLines)"
+        )
+        #expect((Self.sample("driftwatch_checkpoint_last_duration_seconds", in: metrics) ?? 0) > 0)
 
         let port = try Self.freePort()
         let prometheusConfig = try writeTemporaryFile(
