@@ -49,14 +49,19 @@ public final class DatagramListener: Sendable {
             if let doorbell { watched.append(pollfd(fd: doorbell.readEnd, events: Int16(POLLIN), revents: 0)) }
             // Without a doorbell (no descriptors left for its pipe), a 200 ms timeout bounds how long stop() waits.
             let timeout: Int32 = doorbell == nil ? 200 : -1
-            while !stopFlag.isSet {
+            receiving: while !stopFlag.isSet {
                 _ = poll(&watched, nfds_t(watched.count), timeout)
                 // Take every queued datagram, then wait again.
                 while !stopFlag.isSet {
                     let count = buffer.withUnsafeMutableBytes {
                         recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
                     }
-                    if count < 0 { break }  // EAGAIN: the queue is empty (EINTR: poll again)
+                    if count < 0 {
+                        // EAGAIN: the queue is empty; EINTR: poll again. Anything else ends the listener, as a
+                        // socket that fails once fails again (polling it would spin).
+                        if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { break }
+                        break receiving
+                    }
                     let now = Int64(Date().timeIntervalSince1970 * 1e9)
                     buffer.withUnsafeBytes { ingest.ingest(UnsafeRawBufferPointer(rebasing: $0[..<count]), now: now) }
                 }

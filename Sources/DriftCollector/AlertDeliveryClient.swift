@@ -31,7 +31,7 @@ struct AlertDeliveryClient: Sendable {
     init(timeout: Duration) {
         self.timeout = timeout
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = Self.seconds(timeout)
+        configuration.timeoutIntervalForRequest = timeout.seconds
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         self.session = URLSession(configuration: configuration)
     }
@@ -52,7 +52,7 @@ struct AlertDeliveryClient: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = body
-        request.timeoutInterval = Self.seconds(timeout)
+        request.timeoutInterval = timeout.seconds
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
 
@@ -83,9 +83,5 @@ struct AlertDeliveryClient: Sendable {
             }
             backoff *= 2
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) * 1e-18
     }
 }

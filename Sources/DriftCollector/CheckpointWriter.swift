@@ -56,12 +56,7 @@ final class CheckpointWriter: Sendable {
 
     private func write(_ state: CheckpointState) {
         let started = ContinuousClock.now
-        defer {
-            let elapsed = ContinuousClock.now - started
-            core.metrics.checkpointSeconds.set(
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            )
-        }
+        defer { core.metrics.checkpointSeconds.set((ContinuousClock.now - started).seconds) }
         do {
             let encoder = CheckpointCoding.encoder()
             let blobs = [

@@ -1,3 +1,4 @@
+import DriftEngine
 import DriftProtocol
 
 /// A retraining trigger in the outbox with its delivery state per sink, as `driftwatch triggers list` and
@@ -46,8 +47,8 @@ public struct TriggerRecord: Sendable, Hashable, Codable {
     public var model: String
     /// The model version.
     public var modelVersion: String
-    /// The model and its version for a readable line: the model alone when the version is empty.
-    public var modelName: String { modelVersion.isEmpty ? model : "\(model) \(modelVersion)" }
+    /// The model and its version for a readable line, as alert summaries name them (``ModelKey/summaryName``).
+    public var modelName: String { ModelKey(model: model, version: modelVersion).summaryName }
     /// `policy` or `manual`.
     public var source: String
     /// The trigger's reason.

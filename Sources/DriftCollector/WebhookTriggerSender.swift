@@ -17,7 +17,7 @@ final class WebhookTriggerSender: TriggerSender {
         self.url = url
         self.timeout = timeout
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = Self.seconds(timeout)
+        configuration.timeoutIntervalForRequest = timeout.seconds
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         session = URLSession(configuration: configuration)
     }
@@ -26,7 +26,7 @@ final class WebhookTriggerSender: TriggerSender {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = Data(body)
-        request.timeoutInterval = Self.seconds(timeout)
+        request.timeoutInterval = timeout.seconds
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(trigger.id, forHTTPHeaderField: "Idempotency-Key")
         request.setValue(trigger.id, forHTTPHeaderField: "X-Driftwatch-Trigger-Id")
@@ -49,14 +49,10 @@ final class WebhookTriggerSender: TriggerSender {
         }
         task.resume()
         // The session's own timeout ends the task; the extra second only guards against a lost callback.
-        if done.wait(timeout: .now() + Self.seconds(timeout) + 1) == .timedOut {
+        if done.wait(timeout: .now() + timeout.seconds + 1) == .timedOut {
             task.cancel()
             return "no answer from \(url.absoluteString) within \(timeout)"
         }
         return result.withLock { $0 } ?? "no answer"
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) * 1e-18
     }
 }

@@ -8,8 +8,9 @@ public struct ModelKey: Sendable, Hashable, Codable, Comparable {
     /// The model version.
     public var version: String
 
-    /// The model and its version as alert summaries name them: the model alone when the version is empty.
-    var summaryName: String { version.isEmpty ? model : "\(model) \(version)" }
+    /// The model and its version as readable lines name them (alert summaries, trigger reasons and listings): the
+    /// model alone when the version is empty.
+    public var summaryName: String { version.isEmpty ? model : "\(model) \(version)" }
 
     /// Creates a key.
     public init(model: String, version: String) {

@@ -18,7 +18,7 @@ struct DemoModelTests {
             "--state", directory.appendingPathComponent("state.sqlite").path,
         ])
         defer { _ = try? collector.stop() }
-        let modelPort = try Self.freePort()
+        let modelPort = try freeLoopbackPort()
         let agent = try AgentProcess(
             [
                 "--model", "fraud-detector", "--collector", collector.ingestEndpoint, "--listen", "127.0.0.1:0",
@@ -66,17 +66,5 @@ struct DemoModelTests {
         #expect(raised.contains("data_drift/amount"), "\(raised)")
         #expect(raised.contains("error_rate/-"), "\(raised)")
         #expect(!raised.contains { $0.hasPrefix("data_drift/") && $0 != "data_drift/amount" }, "\(raised)")
-    }
-
-    /// A port nothing listens on now (the model binds it a moment later).
-    static func freePort() throws -> Int {
-        let output = try ChildProcess.run(
-            URL(fileURLWithPath: ChildProcess.python),
-            [
-                "python3", "-c",
-                "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
-            ]
-        )
-        return try #require(Int(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 }

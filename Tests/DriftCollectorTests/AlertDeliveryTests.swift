@@ -85,7 +85,7 @@ struct AlertDeliveryTests {
         let port = try #require(Self.number(after: "listening ", in: receiver.standardErrorSoFar))
         let pid = try #require(Self.number(after: "pid ", in: receiver.standardErrorSoFar))
         defer { kill(Int32(pid), SIGTERM) }
-        let deadPort = try CollectorOperationsTests.freePort()
+        let deadPort = try freeLoopbackPort()
         let collector = try CollectorProcess([
             "--config", config, "--webhook", "http://127.0.0.1:\(port)/hook", "--webhook",
             "http://127.0.0.1:\(deadPort)/gone",
@@ -274,7 +274,7 @@ struct AlertDeliveryTests {
             name: "alertmanager.yml",
             in: directory
         )
-        let port = try CollectorOperationsTests.freePort()
+        let port = try freeLoopbackPort()
         let process = try ChildProcess.start(
             URL(fileURLWithPath: "/usr/bin/prometheus-alertmanager"),
             [

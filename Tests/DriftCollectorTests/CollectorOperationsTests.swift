@@ -130,7 +130,7 @@ struct CollectorOperationsTests {
         )
         #expect((Self.sample("driftwatch_checkpoint_last_duration_seconds", in: metrics) ?? 0) > 0)
 
-        let port = try Self.freePort()
+        let port = try freeLoopbackPort()
         let prometheusConfig = try writeTemporaryFile(
             """
             global:
@@ -177,23 +177,5 @@ struct CollectorOperationsTests {
     static func pValue(_ collector: CollectorProcess) async throws -> Double? {
         let config = try jsonObject(try await collector.get("/api/v1/models/fraud-detector/config").body)
         return (config["data_drift"] as? [String: Any])?["p_value"] as? Double
-    }
-
-    /// A TCP port that was free a moment ago.
-    static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -147,7 +147,11 @@ public final class RunningProcess: @unchecked Sendable {
         // Reap it off the test's thread, killing it outright if SIGTERM is not enough.
         let pid = self.pid
         Thread.detachNewThread {
-            for _ in 0..<1_000 where waitpid(pid, nil, WNOHANG) == 0 { usleep(10_000) }
+            for _ in 0..<1_000 {
+                // Reaped (or gone): the pid may already be somebody else's, so nothing more is sent to it.
+                if waitpid(pid, nil, WNOHANG) != 0 { return }
+                usleep(10_000)
+            }
             kill(pid, SIGKILL)
             while waitpid(pid, nil, 0) < 0 && errno == EINTR {}
         }
@@ -291,4 +295,22 @@ public func makeTemporaryDirectory(_ prefix: String = "driftwatch-test") throws 
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// A loopback TCP port that was free a moment ago (for a child that must be told its port before it binds).
+public func freeLoopbackPort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
