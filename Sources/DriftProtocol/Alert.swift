@@ -47,6 +47,8 @@ public struct Alert: Sendable, Hashable, Codable {
     public var model: String
     /// The model version.
     public var modelVersion: String
+    /// `model@version` for readable lines, or the model alone when it has no version.
+    public var modelAndVersion: String { modelVersion.isEmpty ? model : "\(model)@\(modelVersion)" }
     /// What the alert is about.
     public var kind: AlertKind
     /// The feature concerned, for per-feature kinds.

@@ -41,7 +41,7 @@ public enum BacktestReport {
         return utc(eventTime(of: notification)).padding(toLength: 26, withPad: " ", startingAt: 0)
             + notification.change.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
             + alert.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-            + "\(alert.model)@\(alert.modelVersion) \(alert.kind.rawValue)\(feature): \(alert.summary)"
+            + "\(alert.modelAndVersion) \(alert.kind.rawValue)\(feature): \(alert.summary)"
             + " [\(parts.joined(separator: " "))]"
     }
 

@@ -16,8 +16,7 @@ enum AlertFormatter {
         let severity = alert.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
         let feature = alert.feature.map { " \($0)" } ?? ""
         let change = previousSeverity.map { " (was \($0.rawValue))" } ?? ""
-        let model = alert.modelVersion.isEmpty ? alert.model : "\(alert.model)@\(alert.modelVersion)"
-        return "\(time) \(state) \(severity) \(model) \(alert.kind.rawValue)\(feature):"
+        return "\(time) \(state) \(severity) \(alert.modelAndVersion) \(alert.kind.rawValue)\(feature):"
             + " \(alert.summary) [\(evidence(alert.evidence))]\(change)"
     }
 
